@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineComponent } from '@idstack/core';
+import { z } from 'zod';
+
+/** The Lua health checks installed into argocd-cm (tested by running them under Lua 5.1). */
+export const applicationHealthLua = readFileSync(
+  new URL('../lua/application-health.lua', import.meta.url),
+  'utf8',
+);
+export const ingressHealthLua = readFileSync(new URL('../lua/ingress-health.lua', import.meta.url), 'utf8');
+
+export default defineComponent({
+  name: 'argocd',
+  description: 'Argo CD, managing itself, with an Application health check so child apps sync in real waves',
+  tier: 'platform',
+  namespace: 'argocd',
+  charts: [{ name: 'argo-cd', repository: 'https://argoproj.github.io/argo-helm', version: '10.1.1' }],
+  hosts: { argocd: { prefix: 'argocd', description: 'Argo CD web UI and API' } },
+  options: z.object({
+    selfHeal: z
+      .boolean()
+      .default(true)
+      .describe('Let Argo CD revert manual changes to its own resources. Default: true.'),
+    adminUser: z
+      .boolean()
+      .default(true)
+      .describe('Keep the local admin user (turn off once SSO works). Default: true.'),
+  }),
+  freeFormValues: [
+    {
+      path: 'argo-cd.configs.cm',
+      reason: 'every key becomes an argocd-cm entry (resource.customizations.*, url, ...)',
+    },
+    {
+      path: 'argo-cd.configs.params',
+      reason: 'every key becomes an argocd-cmd-params-cm entry (server.insecure, ...)',
+    },
+  ],
+  values: ({ stack, options }) => ({
+    'argo-cd': {
+      global: { domain: stack.hosts.argocd },
+      crds: { install: true, keep: true },
+      configs: {
+        cm: {
+          'admin.enabled': options.adminUser,
+          'resource.customizations.health.argoproj.io_Application': applicationHealthLua,
+          'resource.customizations.health.networking.k8s.io_Ingress': ingressHealthLua,
+        },
+        // TLS ends at Traefik; the server speaks plain HTTP behind it.
+        params: { 'server.insecure': true },
+      },
+      dex: { enabled: false },
+      server: {
+        ingress: {
+          enabled: true,
+          ingressClassName: 'traefik',
+          hostname: stack.hosts.argocd,
+          tls: true,
+          annotations: {
+            'cert-manager.io/cluster-issuer': `letsencrypt-${stack.acme.environment}`,
+            'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
+          },
+        },
+      },
+    },
+  }),
+  argocd: ({ options }) => ({
+    // Argo CD must never prune (or cascade-delete) itself.
+    prune: false,
+    selfHeal: options.selfHeal,
+    serverSideApply: true,
+  }),
+  manualSteps: () => [
+    'Install Argo CD once before anything syncs: `helm dependency build charts/argocd && helm install argocd charts/argocd -n argocd --create-namespace` (the Application then adopts it).',
+  ],
+  packageDir: fileURLToPath(new URL('..', import.meta.url)),
+});

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { loadStackFile, planStack } from '@idstack/core';
+import { execa } from 'execa';
+import { components } from '../components.js';
+import type { CommonOptions } from '../main.js';
+
+/**
+ * `idstack secrets`: every Secret the stack expects, with the command that creates it. With `--create`, creates the
+ * missing ones whose keys may all be random, through kubectl (values go straight to the cluster, never to disk).
+ */
+export async function secretsCommand(
+  options: CommonOptions,
+  io: { out: NodeJS.WritableStream },
+): Promise<number> {
+  const plan = planStack(components, loadStackFile(options.config, components));
+  const secrets = plan.components.flatMap((p) =>
+    p.secrets.map((s) => ({
+      component: p.component.name,
+      ...s,
+      namespace: s.namespace ?? p.component.namespace,
+    })),
+  );
+  if (options.json) {
+    io.out.write(`${JSON.stringify(secrets, null, 2)}\n`);
+    return 0;
+  }
+  if (secrets.length === 0) io.out.write('No Secrets to create for this stack.\n');
+  for (const s of secrets) {
+    io.out.write(`\n# ${s.component}: ${s.purpose}\n`);
+    for (const k of s.keys)
+      io.out.write(`#   ${k.key}: ${k.description}${k.random ? ' (random is fine)' : ''}\n`);
+    const literals = s.keys.map(
+      (k) => `--from-literal=${k.key}=${k.random ? '"$(openssl rand -hex 32)"' : `'<${k.key}>'`}`,
+    );
+    io.out.write(`kubectl create namespace ${s.namespace} --dry-run=client -o yaml | kubectl apply -f -\n`);
+    io.out.write(`kubectl -n ${s.namespace} create secret generic ${s.name} ${literals.join(' ')}\n`);
+  }
+  if (!options.create) return 0;
+  for (const s of secrets) {
+    if (!s.keys.every((k) => k.random)) {
+      io.out.write(`skip ${s.namespace}/${s.name}: it needs values only you have\n`);
+      continue;
+    }
+    const exists = await execa('kubectl', ['-n', s.namespace, 'get', 'secret', s.name], { reject: false });
+    if (exists.exitCode === 0) {
+      io.out.write(`keep ${s.namespace}/${s.name}: already exists\n`);
+      continue;
+    }
+    const args = s.keys.map((k) => `--from-literal=${k.key}=${randomBytes(32).toString('hex')}`);
+    await execa('kubectl', ['-n', s.namespace, 'create', 'secret', 'generic', s.name, ...args]);
+    io.out.write(`created ${s.namespace}/${s.name}\n`);
+  }
+  return 0;
+}

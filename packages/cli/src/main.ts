@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@idstack/core';
+import { buildCommand } from './commands/build.js';
+import { checkCommand } from './commands/check.js';
+import { secretsCommand } from './commands/secrets.js';
+
+/** Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad config. */
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
+
+const USAGE = `idstack: one stack.yaml to a Zero-Trust homelab run by Argo CD
+
+Usage: idstack <command> [options]
+
+Commands:
+  build      render charts/, cluster/ and stack.schema.json from stack.yaml (atomic; nothing changes on error)
+  check      prove the output is what Argo CD and the upstream charts will accept (exit 1 on any failure)
+  secrets    list the Secrets the stack expects (never writes a value to git); --create makes random ones via kubectl
+
+Options:
+  --config <file>   the stack config (default: <root>/stack.yaml; missing = built-in defaults)
+  --root <dir>      the repository root holding charts/ and cluster/ (default: current directory)
+  --out <dir>       build: write the output under <dir> instead of --root
+  --json            check, secrets: machine-readable output
+  -h, --help        this help
+
+Exit codes: 0 ok, 1 check failed, 2 bad usage or invalid config.
+`;
+
+export interface CommonOptions {
+  readonly root: string;
+  readonly config: string;
+  readonly out: string;
+  readonly json: boolean;
+  readonly create: boolean;
+  readonly offline: boolean;
+}
+
+export async function main(
+  argv: readonly string[],
+  io = { out: process.stdout, err: process.stderr },
+): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err.write(`idstack: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { command, options, help } = parsed;
+  if (help || !command) {
+    (help ? io.out : io.err).write(USAGE);
+    return help ? EXIT.ok : EXIT.usage;
+  }
+  try {
+    switch (command) {
+      case 'build':
+        return await buildCommand(options, io);
+      case 'check':
+        return await checkCommand(options, io);
+      case 'secrets':
+        return await secretsCommand(options, io);
+      default:
+        io.err.write(`idstack: unknown command "${command}"\n\n${USAGE}`);
+        return EXIT.usage;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err.write(`idstack ${command}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      root: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      create: { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (positionals.length > 1) throw new Error(`unexpected argument "${positionals[1]}"`);
+  const root = values.root ?? process.cwd();
+  const options: CommonOptions = {
+    root,
+    config: values.config ?? `${root}/stack.yaml`,
+    out: values.out ?? root,
+    json: values.json ?? false,
+    create: values.create ?? false,
+    offline: values.offline ?? false,
+  };
+  return { command: positionals[0], options, help: values.help ?? false };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import {
+  COMPONENT_PROJECT,
+  ROOT_PROJECT,
+  renderApplication,
+  renderComponentProject,
+  renderRoot,
+} from './argocd.js';
+import { type FileMap, renderChart } from './chart.js';
+import type { Component } from './component.js';
+import type { Stack } from './config/schema.js';
+import { stackSchema } from './config/schema.js';
+import { type Plan, planStack } from './plan.js';
+import { template } from './readme.js';
+import { toJson, toYaml, toYamlDocuments } from './yaml.js';
+
+/** What `idstack build` owns under the output root: replaced whole on every build. */
+export const MANAGED_OUTPUTS = ['charts', 'cluster', 'stack.schema.json'] as const;
+
+/** Renders the whole output of a stack in memory: charts/, cluster/ and the editor's JSON Schema. */
+export function renderStack(all: readonly Component[], stack: Stack): { plan: Plan; files: FileMap } {
+  const plan = planStack(all, stack);
+  const files: FileMap = new Map();
+  for (const planned of plan.components) {
+    for (const [path, content] of renderChart(plan, planned)) files.set(path, content);
+    files.set(`cluster/apps/${planned.component.name}.yaml`, toYaml(renderApplication(plan, planned)));
+  }
+  files.set('cluster/apps/project.yaml', toYaml(renderComponentProject(plan)));
+  files.set('cluster/root.yaml', toYamlDocuments(renderRoot(plan)));
+  files.set('cluster/README.md', renderClusterReadme(plan));
+  files.set('stack.schema.json', renderJsonSchema(all));
+  return { plan, files };
+}
+
+/** The JSON Schema editors use for stack.yaml, generated from the zod schema (the single source of truth). */
+export function renderJsonSchema(all: readonly Component[]): string {
+  const schema = z.toJSONSchema(stackSchema(all), {
+    target: 'draft-07',
+    io: 'input',
+    unrepresentable: 'any',
+  });
+  return toJson({ ...schema, title: 'idstack stack.yaml', $id: 'https://idstack.dev/stack.schema.json' });
+}
+
+function renderClusterReadme(plan: Plan): string {
+  const id = (name: string) => name.replaceAll('-', '_');
+  return template('cluster-readme.hbs')({
+    rootProject: ROOT_PROJECT,
+    componentProject: COMPONENT_PROJECT,
+    components: plan.components.map((p) => ({
+      id: id(p.component.name),
+      name: p.component.name,
+      tier: p.component.tier,
+      namespace: p.component.namespace,
+      wave: p.wave,
+      needs: p.needs,
+      source:
+        plan.stack.source.charts === 'oci'
+          ? `oci chart \`${p.package.version}\``
+          : `\`charts/${p.component.name}\``,
+    })),
+    edges: plan.components.flatMap((p) => p.needs.map((n) => ({ from: id(n), to: id(p.component.name) }))),
+  });
+}

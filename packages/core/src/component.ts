@@ -1,0 +1,153 @@
+import type { z } from 'zod';
+import type { Values } from './merge.js';
+
+/** Layers of the stack, in the order Argo CD must bring them up. */
+export const TIERS = ['platform', 'infra', 'security', 'networking'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** An upstream Helm chart the umbrella depends on (one entry of `Chart.yaml` `dependencies`). */
+export interface UpstreamChart {
+  /** The chart's name in its repository. */
+  readonly name: string;
+  /** Where users' clusters fetch it: an `https://` Helm repository or an `oci://` registry prefix. */
+  readonly repository: string;
+  /** The exact pinned version (no ranges: renders must be reproducible). */
+  readonly version: string;
+  /** Key the chart's values live under in the umbrella. @default the chart name */
+  readonly alias?: string;
+  /** Values path that switches the dependency on or off, e.g. `tetragon.enabled`. @default always installed */
+  readonly condition?: string;
+}
+
+/** A Kubernetes Secret the operator creates once, by hand or through `idstack secrets`. Never rendered. */
+export interface RequiredSecret {
+  /** Secret name, as the chart references it. */
+  readonly name: string;
+  /** Namespace it must be created in. @default the component's namespace */
+  readonly namespace?: string;
+  /** Why it exists. */
+  readonly purpose: string;
+  /** Its keys: what each holds, and whether `idstack secrets --create` may generate a random value. */
+  readonly keys: readonly { readonly key: string; readonly description: string; readonly random?: boolean }[];
+}
+
+/** One `ignoreDifferences` entry of an Argo CD Application. */
+export interface IgnoreDifference {
+  readonly group?: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly jsonPointers?: readonly string[];
+  readonly jqPathExpressions?: readonly string[];
+}
+
+/** How Argo CD syncs a component's Application. */
+export interface ArgoOptions {
+  /** Extra sync options beside the defaults (`CreateNamespace=true`, `PruneLast=true`). @default none */
+  readonly syncOptions?: readonly string[];
+  /** Apply with server-side apply (needed for CRDs over 256 KiB). @default false */
+  readonly serverSideApply?: boolean;
+  /** Fields Argo CD must not diff (controllers that mutate what they own). @default none */
+  readonly ignoreDifferences?: readonly IgnoreDifference[];
+  /** Bounded retry of a failed sync. @default 5 tries, 10s backoff doubling up to 3m */
+  readonly retry?: {
+    readonly limit: number;
+    readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
+  };
+  /**
+   * Delete what disappears from git, and cascade-delete on Application deletion (finalizer).
+   * @default true; false for things that must never be removed by Argo CD (the CNI, Argo CD itself)
+   */
+  readonly prune?: boolean;
+  /** Undo manual changes in the cluster. @default true */
+  readonly selfHeal?: boolean;
+}
+
+/** What a component's functions see: the validated stack config and this component's own options. */
+export interface ComponentContext<Options> {
+  /** The validated stack config (global settings, every component's options, resolved hosts). */
+  readonly stack: import('./config/schema.js').Stack;
+  /** This component's validated options (its block under `components:`), defaults applied. */
+  readonly options: Options;
+  /** Is another component enabled in this stack? */
+  readonly enabled: (component: string) => boolean;
+  /** The namespace another component installs into. */
+  readonly namespaceOf: (component: string) => string;
+}
+
+/** A public host name a component serves, `<prefix>.<domain>` unless `hosts.<key>` overrides it. */
+export interface HostDeclaration {
+  /** Sub-domain prefix under the stack's domain. */
+  readonly prefix: string;
+  /** What is served there. */
+  readonly description: string;
+}
+
+/**
+ * The component contract: everything idstack needs to render one umbrella chart and one Argo CD Application.
+ * A component package exports one of these, built with {@link defineComponent}, and reads like a declaration.
+ */
+export interface Component<Options extends Values = Values> {
+  /** Name of the package, chart, Application and release (DNS-1123 label). */
+  readonly name: string;
+  /** One line: what it installs. Goes to Chart.yaml and the READMEs. */
+  readonly description: string;
+  /** Where it sits in the infra -> security -> networking order. */
+  readonly tier: Tier;
+  /** Namespace the Application deploys into (the Helm release namespace). */
+  readonly namespace: string;
+  /**
+   * Other namespaces its charts install into (beside `namespace`); the AppProject allows them and the Application
+   * creates them through `managedNamespaceMetadata`-free `CreateNamespace` only for `namespace`, so the chart must
+   * create these itself. @default none
+   */
+  readonly otherNamespaces?: readonly string[];
+  /** Components that must be synced and healthy first (when enabled). @default none */
+  readonly needs: readonly string[];
+  /** Upstream charts the umbrella depends on. */
+  readonly charts: readonly UpstreamChart[];
+  /**
+   * This component's block under `components.<name>` in stack.yaml (beside the common `enabled`, `needs`, `values`).
+   * Every field should carry a `.describe()` and a default, so an empty block is a working one.
+   */
+  readonly options: z.ZodObject;
+  /**
+   * The umbrella's values.yaml: one key per dependency alias for the upstream charts, plus the chart's own knobs
+   * (the keys described by {@link knobs}).
+   */
+  readonly values: (ctx: ComponentContext<Options>) => Values;
+  /**
+   * The umbrella's own knobs (the top-level values keys its own templates read). Becomes values.schema.json and the
+   * README's values table. @default no own knobs
+   */
+  readonly knobs?: z.ZodObject;
+  /**
+   * Values paths (`<alias>.a.b`) below which upstream takes free-form keys although its values.yaml does not show
+   * them (e.g. argo-cd's `configs.cm`, which becomes the argocd-cm ConfigMap). `idstack check` allows anything below
+   * them; each needs its reason. @default none
+   */
+  readonly freeFormValues?: readonly { readonly path: string; readonly reason: string }[];
+  /** Public hosts this component serves, by key (`auth`, `argocd`, ...). @default none */
+  readonly hosts?: Readonly<Record<string, HostDeclaration>>;
+  /** Secrets the operator must create; listed by `idstack secrets` and the chart README. @default none */
+  readonly secrets?: (ctx: ComponentContext<Options>) => readonly RequiredSecret[];
+  /** Steps outside the cluster the operator must do by hand (router ports, DNS, upstream accounts). @default none */
+  readonly manualSteps?: (ctx: ComponentContext<Options>) => readonly string[];
+  /** How Argo CD syncs it. */
+  readonly argocd?: ArgoOptions | ((ctx: ComponentContext<Options>) => ArgoOptions);
+  /**
+   * The package directory: its `package.json` gives the chart version, `chart/` holds the chart's own files
+   * (templates/, copied verbatim), `CHANGELOG.md` feeds Artifact Hub's changes annotation.
+   */
+  readonly packageDir: string;
+}
+
+/** Declares a component; typed so `values` sees its own options. */
+export function defineComponent<Schema extends z.ZodObject>(
+  component: Omit<Component<z.output<Schema>>, 'options' | 'needs'> & {
+    options: Schema;
+    needs?: readonly string[];
+  },
+): Component {
+  return { needs: [], ...component } as unknown as Component;
+}

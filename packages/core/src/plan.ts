@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import type { ArgoOptions, Component, ComponentContext, RequiredSecret, UpstreamChart } from './component.js';
+import type { Stack } from './config/schema.js';
+import { ConfigError } from './errors.js';
+import { deepMerge, type Values } from './merge.js';
+import { type PackageInfo, readPackageInfo } from './package-info.js';
+import { computeWaves, unknownNeeds } from './waves.js';
+
+/** One enabled component, resolved against the stack: everything the renderers need, computed once. */
+export interface PlannedComponent {
+  readonly component: Component;
+  readonly package: PackageInfo;
+  readonly wave: number;
+  readonly needs: readonly string[];
+  /** Upstream dependencies, repositories already pointed at the mirror when one is set. */
+  readonly charts: readonly UpstreamChart[];
+  /** The umbrella's values.yaml content (stack.yaml's `values` overrides merged in). */
+  readonly values: Values;
+  readonly argocd: Required<Omit<ArgoOptions, 'retry'>> & {
+    readonly retry: NonNullable<ArgoOptions['retry']>;
+  };
+  readonly secrets: readonly RequiredSecret[];
+  readonly manualSteps: readonly string[];
+}
+
+/** The whole stack as it will be rendered. */
+export interface Plan {
+  readonly stack: Stack;
+  /** Enabled components, in sync order (wave, then name). */
+  readonly components: readonly PlannedComponent[];
+}
+
+const DEFAULT_RETRY = { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } } as const;
+
+/** Resolves every enabled component of a validated stack. Throws {@link ConfigError} on a bad graph or options. */
+export function planStack(all: readonly Component[], stack: Stack): Plan {
+  const declared = unknownNeeds(all);
+  if (declared.length) throw new ConfigError(declared, 'the component declarations');
+  const enabled = all.filter((c) => stack.components[c.name]?.enabled !== false);
+  const extraNeeds = Object.fromEntries(all.map((c) => [c.name, stack.components[c.name]?.needs ?? []]));
+  const placements = computeWaves(enabled, extraNeeds);
+  const enabledNames = new Set(enabled.map((c) => c.name));
+  const byName = new Map(all.map((c) => [c.name, c]));
+
+  const components = placements.map(({ component, wave, needs }): PlannedComponent => {
+    const settings = stack.components[component.name];
+    const ctx: ComponentContext<Values> = {
+      stack,
+      options: (settings ?? {}) as Values,
+      enabled: (name) => enabledNames.has(name),
+      namespaceOf: (name) => {
+        const other = byName.get(name);
+        if (!other)
+          throw new Error(`${component.name} asks for the namespace of unknown component "${name}"`);
+        return other.namespace;
+      },
+    };
+    const rendered = component.values(ctx);
+    const values = deepMerge(rendered, (settings?.values ?? {}) as Values);
+    if (component.knobs) checkKnobs(component, values);
+    const argo = typeof component.argocd === 'function' ? component.argocd(ctx) : (component.argocd ?? {});
+    return {
+      component,
+      package: readPackageInfo(component.packageDir),
+      wave,
+      needs,
+      charts: component.charts.map((c) => ({ ...c, repository: mirrored(c, stack.mirror) })),
+      values,
+      argocd: {
+        syncOptions: argo.syncOptions ?? [],
+        serverSideApply: argo.serverSideApply ?? false,
+        ignoreDifferences: argo.ignoreDifferences ?? [],
+        retry: argo.retry ?? DEFAULT_RETRY,
+        prune: argo.prune ?? true,
+        selfHeal: argo.selfHeal ?? true,
+      },
+      secrets: component.secrets?.(ctx) ?? [],
+      manualSteps: component.manualSteps?.(ctx) ?? [],
+    };
+  });
+  return { stack, components };
+}
+
+/** The repository a dependency is fetched from: the mirror when one is configured. */
+export function mirrored(chart: UpstreamChart, mirror: string | undefined): string {
+  return mirror ? mirror.replace(/\/+$/, '') : chart.repository;
+}
+
+/** The umbrella's own knobs (non-dependency keys) must match its declared knobs schema. */
+function checkKnobs(component: Component, values: Values): void {
+  const aliases = new Set(['global', ...component.charts.map((c) => c.alias ?? c.name)]);
+  const own = Object.fromEntries(Object.entries(values).filter(([k]) => !aliases.has(k)));
+  const result = (component.knobs as z.ZodObject).strict().safeParse(own);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => ({
+        path: `components.${component.name}.values.${i.path.join('.')}`,
+        message: i.code === 'unrecognized_keys' ? `unknown chart value(s) ${i.keys.join(', ')}` : i.message,
+      })),
+    );
+  }
+}
