@@ -102,8 +102,10 @@ export interface Component<Options extends Values = Values> {
    * create these itself. @default none
    */
   readonly otherNamespaces?: readonly string[];
-  /** Components that must be synced and healthy first (when enabled). @default none */
+  /** Names of the components that must be synced and healthy first (when enabled). @default none */
   readonly needs: readonly string[];
+  /** The needed components themselves (set by {@link defineComponent}). @default none */
+  readonly requires?: readonly Component[];
   /** Upstream charts the umbrella depends on. */
   readonly charts: readonly UpstreamChart[];
   /**
@@ -142,12 +144,35 @@ export interface Component<Options extends Values = Values> {
   readonly packageDir: string;
 }
 
-/** Declares a component; typed so `values` sees its own options. */
+/** What a component package writes: the contract, with `needs` given as the needed components themselves. */
+export type ComponentDeclaration<Schema extends z.ZodObject> = Omit<
+  Component<z.output<Schema>>,
+  'options' | 'needs' | 'requires'
+> & {
+  readonly options: Schema;
+  /**
+   * The components that must be healthy first. Import them (they are this package's workspace dependencies), so
+   * turbo's task graph and the sync-wave DAG are the same graph. @default none
+   */
+  readonly needs?: readonly Component[];
+};
+
+/** Declares a component; typed so `values` and friends see its own options. */
 export function defineComponent<Schema extends z.ZodObject>(
-  component: Omit<Component<z.output<Schema>>, 'options' | 'needs'> & {
-    options: Schema;
-    needs?: readonly string[];
-  },
+  declaration: ComponentDeclaration<Schema>,
 ): Component {
-  return { needs: [], ...component } as unknown as Component;
+  const requires = declaration.needs ?? [];
+  return { ...declaration, needs: requires.map((c) => c.name), requires } as unknown as Component;
+}
+
+/** A component and everything it needs, transitively (needed ones first): what a test must render together. */
+export function withRequirements(component: Component): Component[] {
+  const out: Component[] = [];
+  const visit = (c: Component): void => {
+    if (out.some((o) => o.name === c.name)) return;
+    for (const r of c.requires ?? []) visit(r);
+    out.push(c);
+  };
+  visit(component);
+  return out;
 }
