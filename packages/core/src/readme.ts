@@ -42,6 +42,10 @@ export function renderChartReadme(plan: Plan, planned: PlannedComponent): string
       host: plan.stack.hosts[key],
       description: h.description,
     })),
+    options: flattenKnobs(
+      component.options.toJSONSchema({ io: 'input', unrepresentable: 'any' }) as Values,
+      (plan.stack.components[component.name] ?? {}) as Values,
+    ),
     knobs: flattenKnobs(
       knobSchema,
       Object.fromEntries(Object.entries(planned.values).filter(([k]) => !aliases.has(k))),
