@@ -10,6 +10,9 @@ export const applicationHealthLua = readFileSync(
 );
 export const ingressHealthLua = readFileSync(new URL('../lua/ingress-health.lua', import.meta.url), 'utf8');
 
+/** Argo CD's server Service (plain HTTP behind Traefik), for components that route to it. */
+export const argocdServer = { service: 'argocd-server', namespace: 'argocd', port: 80 } as const;
+
 export default defineComponent({
   name: 'argocd',
   description: 'Argo CD, managing itself, with an Application health check so child apps sync in real waves',

@@ -3,6 +3,9 @@ import argocd from '@idstack/argocd';
 import { defineComponent } from '@idstack/core';
 import { z } from 'zod';
 
+/** Hubble UI's Service, which authentik-db exposes behind forward-auth (keep the names stable: it imports this). */
+export const hubbleUi = { service: 'hubble-ui', namespace: 'kube-system', port: 80 } as const;
+
 // STUB: replaced by the real declaration (values, templates, options, tests).
 export default defineComponent({
   name: 'cilium-tetragon',

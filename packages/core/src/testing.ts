@@ -28,10 +28,18 @@ export interface RenderedComponent {
 
 /**
  * Test helper: renders `component` and its transitive needs from a stack.yaml object (validated like the real file)
- * and writes the output to a temp folder.
+ * (plus `options.with`, e.g. a component whose host it routes to) and writes the output to a temp folder.
  */
-export function renderComponent(component: Component, config: unknown = {}): RenderedComponent {
-  const components = withRequirements(component);
+export function renderComponent(
+  component: Component,
+  config: unknown = {},
+  options: { readonly with?: readonly Component[] } = {},
+): RenderedComponent {
+  const components = [...withRequirements(component)];
+  for (const extra of options.with ?? []) {
+    for (const c of withRequirements(extra))
+      if (!components.some((o) => o.name === c.name)) components.push(c);
+  }
   const stack = validateStack(config, components);
   const { plan, files } = renderStack(components, stack);
   const dir = mkdtempSync(join(tmpdir(), `idstack-${component.name}-`));
