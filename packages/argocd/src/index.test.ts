@@ -1,0 +1,57 @@
+import { renderComponent, renderOwnTemplates } from '@idstack/core/testing';
+import { describe, expect, it } from 'vitest';
+import argocd, { applicationHealthLua, argocdServer } from './index.js';
+
+describe('argocd component', () => {
+  const rendered = renderComponent(argocd, {
+    domain: 'lab.example.org',
+    acme: { environment: 'production' },
+  });
+  const values = rendered.values['argo-cd'] as Record<string, any>;
+
+  it('installs the Application health check into argocd-cm', () => {
+    expect(values.configs.cm['resource.customizations.health.argoproj.io_Application']).toBe(
+      applicationHealthLua,
+    );
+  });
+
+  it('serves the UI behind Traefik: insecure server, TLS at the ingress from the ACME issuer', () => {
+    expect(values.configs.params['server.insecure']).toBe(true);
+    expect(values.server.ingress).toMatchObject({
+      enabled: true,
+      ingressClassName: 'traefik',
+      hostname: 'argocd.lab.example.org',
+      tls: true,
+      annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-production' },
+    });
+    expect(values.global.domain).toBe('argocd.lab.example.org');
+  });
+
+  it('never prunes or cascade-deletes itself', () => {
+    expect(rendered.application.spec.syncPolicy.automated.prune).toBe(false);
+    expect(rendered.application.metadata.finalizers).toBeUndefined();
+  });
+
+  it('is the first wave', () => {
+    expect(rendered.application.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('0');
+  });
+
+  it('passes helm lint --strict and renders its own templates', async () => {
+    const objects = await renderOwnTemplates(rendered);
+    // Only NOTES.txt of its own: everything else comes from the argo-cd chart.
+    expect(objects).toEqual([]);
+  });
+
+  it('exports the server Service the chart creates for release "argocd" (nameOverride argocd)', () => {
+    expect(argocdServer).toEqual({
+      service: 'argocd-server',
+      namespace: rendered.planned.component.namespace,
+      port: 80,
+    });
+  });
+
+  it('renders byte-identical output twice', () => {
+    const again = renderComponent(argocd, { domain: 'lab.example.org', acme: { environment: 'production' } });
+    expect([...again.files]).toEqual([...rendered.files]);
+  });
+});

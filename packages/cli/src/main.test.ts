@@ -1,0 +1,84 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderJsonSchema } from '@idstack/core';
+import { describe, expect, it } from 'vitest';
+import { components } from './components.js';
+import { run, snapshot, tempRoot } from './test-support.js';
+
+const repoRoot = new URL('../../..', import.meta.url).pathname;
+
+describe('idstack CLI', () => {
+  it('prints help with exit 0, and refuses bad usage with exit 2', async () => {
+    expect((await run(['--help'])).code).toBe(0);
+    expect((await run([])).code).toBe(2);
+    const unknown = await run(['deploy']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('unknown command "deploy"');
+    expect((await run(['build', '--colour'])).code).toBe(2);
+  });
+
+  it('builds a complete stack from built-in defaults when there is no stack.yaml', async () => {
+    const root = tempRoot();
+    const result = await run(['build', '--root', root]);
+    expect(result.code, result.err).toBe(0);
+    for (const c of components) {
+      expect(existsSync(join(root, 'charts', c.name, 'Chart.yaml')), c.name).toBe(true);
+      expect(existsSync(join(root, 'cluster', 'apps', `${c.name}.yaml`)), c.name).toBe(true);
+    }
+    expect(existsSync(join(root, 'cluster', 'root.yaml'))).toBe(true);
+  });
+
+  it('rejects a bad stack.yaml with exit 2, naming the key, and changes nothing on disk', async () => {
+    const root = tempRoot('domain: lab.example.org\n');
+    expect((await run(['build', '--root', root])).code).toBe(0);
+    const before = snapshot(root);
+    writeFileSync(
+      join(root, 'stack.yaml'),
+      'domain: homelab.lan\nspiffe:\n  trustDomain: spiffe://homelab.internal\n',
+    );
+    const after = snapshot(root);
+    delete before['stack.yaml'];
+    delete after['stack.yaml'];
+    for (const command of ['build', 'check']) {
+      const result = await run([command, '--root', root]);
+      expect(result.code).toBe(2);
+      expect(result.err).toContain('domain: "homelab.lan" ends in ".lan"');
+      expect(result.err).toContain('spiffe.trustDomain: "spiffe://homelab.internal" is a URL');
+    }
+    const final = snapshot(root);
+    delete final['stack.yaml'];
+    expect(final).toEqual(after);
+    expect(after).toEqual(before);
+  });
+
+  it("removes a component's chart and Application when it is disabled", async () => {
+    const root = tempRoot('');
+    expect((await run(['build', '--root', root])).code).toBe(0);
+    expect(existsSync(join(root, 'charts', 'cloudflared'))).toBe(true);
+    writeFileSync(join(root, 'stack.yaml'), 'components:\n  cloudflared:\n    enabled: false\n');
+    expect((await run(['build', '--root', root])).code).toBe(0);
+    expect(existsSync(join(root, 'charts', 'cloudflared'))).toBe(false);
+    expect(existsSync(join(root, 'cluster', 'apps', 'cloudflared.yaml'))).toBe(false);
+    expect(readFileSync(join(root, 'cluster', 'README.md'), 'utf8')).not.toContain('cloudflared');
+  });
+
+  it('fails the build when a tier order is violated through stack.yaml needs (cycle)', async () => {
+    const root = tempRoot('components:\n  argocd:\n    needs: [netbird]\n');
+    const result = await run(['build', '--root', root]);
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(/needs form a cycle: .*argocd/);
+    expect(existsSync(join(root, 'charts'))).toBe(false);
+  });
+});
+
+describe('stack.schema.json', () => {
+  it('is committed exactly as generated from the zod schema (run `pnpm build` when this fails)', () => {
+    expect(readFileSync(join(repoRoot, 'stack.schema.json'), 'utf8')).toBe(renderJsonSchema(components));
+  });
+
+  it('is what stack.yaml points editors at', () => {
+    expect(readFileSync(join(repoRoot, 'stack.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\/stack\.schema\.json$/m,
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from './main.js';
+
+/** Runs the CLI in-process, capturing its output. */
+export async function run(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (write: (s: string) => void) =>
+    new Writable({
+      write(chunk, _enc, done) {
+        write(String(chunk));
+        done();
+      },
+    });
+  const code = await main(args, { out: sink((s) => (out += s)), err: sink((s) => (err += s)) });
+  return { code, out, err };
+}
+
+/** A fresh repository root with an optional stack.yaml. */
+export function tempRoot(stackYaml?: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'idstack-cli-'));
+  if (stackYaml !== undefined) writeFileSync(join(root, 'stack.yaml'), stackYaml);
+  return root;
+}
+
+/** A hash per file under root (stack.yaml excluded): proves "nothing changed on disk". */
+export function snapshot(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir)) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+    }
+  };
+  walk(root);
+  return out;
+}

@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { renderStack } from './build.js';
+import { validateStack } from './config/load.js';
+import { fakeComponent } from './test-support/fixtures.js';
+
+const platform = fakeComponent('platform', 'platform', [], { argocd: { prune: false, selfHeal: false } });
+const infra = fakeComponent('infra', 'infra', ['platform'], { argocd: { serverSideApply: true } });
+const app = fakeComponent('app', 'security', ['infra']);
+const all = [platform, infra, app];
+
+describe('renderStack', () => {
+  const { files } = renderStack(all, validateStack({}, all));
+
+  it('renders a chart and an Application per enabled component, plus root, project, README and schema', () => {
+    expect([...files.keys()].filter((p) => !p.startsWith('charts/')).sort()).toEqual([
+      'cluster/README.md',
+      'cluster/apps/app.yaml',
+      'cluster/apps/infra.yaml',
+      'cluster/apps/platform.yaml',
+      'cluster/apps/project.yaml',
+      'cluster/root.yaml',
+      'stack.schema.json',
+    ]);
+    expect([...files.keys()].filter((p) => p.startsWith('charts/infra/')).sort()).toEqual([
+      'charts/infra/.helmignore',
+      'charts/infra/Chart.yaml',
+      'charts/infra/README.md',
+      'charts/infra/templates/configmap.yaml',
+      'charts/infra/values.schema.json',
+      'charts/infra/values.yaml',
+    ]);
+  });
+
+  it('writes Chart.yaml from the package version and the declared dependencies', () => {
+    const chart = parse(files.get('charts/infra/Chart.yaml') as string);
+    expect(chart).toMatchObject({
+      apiVersion: 'v2',
+      name: 'infra',
+      version: '1.2.3',
+      dependencies: [{ name: 'upstream', version: '1.0.0', repository: 'https://charts.example.org' }],
+    });
+  });
+
+  it('gives each Application its wave, options, finalizer and bounded retry', () => {
+    const platformApp = parse(files.get('cluster/apps/platform.yaml') as string);
+    const infraApp = parse(files.get('cluster/apps/infra.yaml') as string);
+    expect(platformApp.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('0');
+    expect(infraApp.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('1');
+    expect(platformApp.metadata.finalizers).toBeUndefined();
+    expect(platformApp.spec.syncPolicy.automated).toEqual({ prune: false, selfHeal: false });
+    expect(infraApp.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect(infraApp.spec.syncPolicy.syncOptions).toEqual([
+      'CreateNamespace=true',
+      'PruneLast=true',
+      'ServerSideApply=true',
+    ]);
+    expect(infraApp.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+    expect(infraApp.spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'infra',
+    });
+  });
+
+  it('restricts the AppProject to this repository, the upstream repositories and the stack namespaces', () => {
+    const project = parse(files.get('cluster/apps/project.yaml') as string);
+    expect(project.spec.sourceRepos).toEqual([
+      'https://charts.example.org',
+      'https://github.com/example/homelab.git',
+    ]);
+    expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual([
+      'app',
+      'argocd',
+      'infra',
+      'platform',
+    ]);
+  });
+
+  it('points the root app at cluster/apps with a project that may only create Applications', () => {
+    const [rootProject, root] = (files.get('cluster/root.yaml') as string)
+      .split(/^---\n/m)
+      .filter(Boolean)
+      .map((d) => parse(d));
+    expect(root.spec.source.path).toBe('cluster/apps');
+    expect(root.spec.project).toBe(rootProject.metadata.name);
+    expect(rootProject.spec.clusterResourceWhitelist).toEqual([]);
+    expect(rootProject.spec.sourceRepos).toEqual(['https://github.com/example/homelab.git']);
+  });
+
+  it('drops a disabled component and its Application', () => {
+    const without = renderStack(all, validateStack({ components: { app: { enabled: false } } }, all)).files;
+    expect(
+      [...without.keys()].some((p) => p === 'cluster/apps/app.yaml' || p.startsWith('charts/app/')),
+    ).toBe(false);
+    expect(without.has('cluster/apps/infra.yaml')).toBe(true);
+  });
+
+  it('merges stack.yaml values overrides and rejects unknown own knobs', () => {
+    const merged = renderStack(
+      all,
+      validateStack({ components: { app: { values: { upstream: { replicas: 3 } } } } }, all),
+    );
+    expect(parse(merged.files.get('charts/app/values.yaml') as string).upstream.replicas).toBe(3);
+    expect(() =>
+      renderStack(all, validateStack({ components: { app: { values: { colour: 'red' } } } }, all)),
+    ).toThrow(/components\.app\.values\.: unknown chart value\(s\) colour/);
+  });
+
+  it('points every dependency at the mirror when one is set, and changes nothing else', () => {
+    const mirrored = renderStack(
+      all,
+      validateStack({ mirror: 'oci://registry.example.org/charts' }, all),
+    ).files;
+    for (const [path, content] of files) {
+      if (path.endsWith('Chart.yaml')) {
+        expect(parse(mirrored.get(path) as string).dependencies[0].repository).toBe(
+          'oci://registry.example.org/charts',
+        );
+      } else if (
+        path !== 'cluster/apps/project.yaml' &&
+        path !== 'stack.schema.json' &&
+        !path.endsWith('README.md')
+      ) {
+        expect(mirrored.get(path), path).toBe(content);
+      }
+    }
+  });
+
+  it('is byte-identical across runs, time zones and locales', () => {
+    const script = `
+      import { renderStack } from './src/build.ts';
+      import { validateStack } from './src/config/load.ts';
+      import { fakeComponent } from './src/test-support/fixtures.ts';
+      const all = [fakeComponent('platform', 'platform'), fakeComponent('infra', 'infra', ['platform'])];
+      for (const c of all) c.packageDir = '${platform.packageDir}';
+      const { files } = renderStack(all, validateStack({}, all));
+      const hash = (await import('node:crypto')).createHash('sha256');
+      for (const [p, c] of [...files].sort()) hash.update(p + '\\0' + c + '\\0');
+      console.log(hash.digest('hex'));`;
+    const run = (env: Record<string, string>) =>
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: new URL('..', import.meta.url).pathname,
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      }).trim();
+    const first = run({ TZ: 'UTC', LANG: 'C', LC_ALL: 'C' });
+    expect(run({ TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' })).toBe(first);
+    expect(run({ TZ: 'America/St_Johns', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' })).toBe(first);
+  });
+});
