@@ -27,6 +27,13 @@ describe('argocd component', () => {
     expect(values.global.domain).toBe('argocd.lab.example.org');
   });
 
+  it('leaves no Helm hook on: the Redis password comes from a declared Secret', () => {
+    expect(values.redisSecretInit.enabled).toBe(false);
+    expect(rendered.planned.secrets).toEqual([
+      expect.objectContaining({ name: 'argocd-redis', keys: [expect.objectContaining({ key: 'auth', random: true })] }),
+    ]);
+  });
+
   it('never prunes or cascade-deletes itself', () => {
     expect(rendered.application.spec.syncPolicy.automated.prune).toBe(false);
     expect(rendered.application.metadata.finalizers).toBeUndefined();

@@ -54,6 +54,9 @@ export default defineComponent({
         params: { 'server.insecure': true },
       },
       dex: { enabled: false },
+      // The chart's redis-secret-init is a Helm hook Job (a PreSync hook on every Argo CD sync); the password
+      // comes from a Secret the operator creates once instead (`idstack secrets --create`).
+      redisSecretInit: { enabled: false },
       server: {
         ingress: {
           enabled: true,
@@ -74,6 +77,13 @@ export default defineComponent({
     selfHeal: options.selfHeal,
     serverSideApply: true,
   }),
+  secrets: () => [
+    {
+      name: 'argocd-redis',
+      purpose: "Argo CD's Redis password (the chart's hook that would generate it is off)",
+      keys: [{ key: 'auth', description: 'Redis password', random: true }],
+    },
+  ],
   manualSteps: () => [
     'Install Argo CD once before anything syncs: `helm dependency build charts/argocd && helm install argocd charts/argocd -n argocd --create-namespace` (the Application then adopts it).',
   ],
