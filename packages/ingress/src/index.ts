@@ -1,35 +1,68 @@
 import { fileURLToPath } from 'node:url';
 import ciliumTetragon from '@idstack/cilium-tetragon';
 import { defineComponent } from '@idstack/core';
-import { z } from 'zod';
+import { httpEntryPoint, nodePorts, traefik } from './names.js';
+import { options } from './options.js';
+import { knobs, values } from './values.js';
 
-/** Traefik as other components route to it (keep these names stable: authentik-db, netbird and cloudflared import them). */
-export const traefik = {
-  /** The Traefik Service (set fullnameOverride so it does not depend on the release name). */
-  service: 'traefik',
-  namespace: 'ingress',
-  /** The ingress class every Ingress of the stack uses. */
-  ingressClass: 'traefik',
-  /** Entry point and Service port of HTTPS. */
-  httpsEntryPoint: 'websecure',
-  httpsPort: 443,
-} as const;
+export * from './names.js';
+export { options } from './options.js';
 
-/** Name of the ACME ClusterIssuer for an environment. */
-export const clusterIssuer = (environment: 'staging' | 'production'): string => `letsencrypt-${environment}`;
-
-// STUB: replaced by the real declaration (values, templates, options, tests).
+/**
+ * The stack's front door: Traefik (default ingress class `traefik`, HTTP->HTTPS, long gRPC streams) and cert-manager
+ * with two Let's Encrypt ClusterIssuers (templates/clusterissuers.yaml) solving HTTP-01 through Traefik.
+ */
 export default defineComponent({
   name: 'ingress',
   description: "Traefik ingress and cert-manager with Let's Encrypt (HTTP-01) ClusterIssuers",
   tier: 'infra',
-  namespace: 'ingress',
+  namespace: traefik.namespace,
   needs: [ciliumTetragon],
   charts: [
     { name: 'traefik', repository: 'https://traefik.github.io/charts', version: '41.3.0' },
     { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.1' },
   ],
-  options: z.object({}),
-  values: () => ({ traefik: {}, 'cert-manager': {} }),
+  options,
+  values,
+  knobs,
+  freeFormValues: [
+    {
+      path: 'traefik.service.spec',
+      reason:
+        'copied verbatim into the Service spec (upstream: "Additional entries here will be added to the Service spec"): externalTrafficPolicy, loadBalancerIP',
+    },
+    {
+      path: 'traefik.ports.web.http.redirections.entryPoint',
+      reason:
+        'becomes --entryPoints.web.http.redirections.entryPoint.<key> (to, scheme, permanent, priority)',
+    },
+  ],
+  manualSteps: ({ stack, options: o }) => {
+    const hosts = [...new Set(Object.values(stack.hosts))].sort();
+    const target =
+      o.serviceType === 'LoadBalancer'
+        ? `the Traefik LoadBalancer address (${o.loadBalancerIP ?? `\`kubectl -n ${traefik.namespace} get svc ${traefik.service}\`, EXTERNAL-IP`})`
+        : `any node's IP, ports ${nodePorts.http} (HTTP) and ${nodePorts.https} (HTTPS)`;
+    const loadBalancer =
+      o.serviceType === 'LoadBalancer'
+        ? [
+            'LoadBalancer: the cluster needs an implementation that assigns the Traefik Service an address (k3s ServiceLB, MetalLB, or Cilium LB-IPAM with an IP pool and L2 announcements; Talos has none built in). Until it gets one, Argo CD reports the Service, and so this Application, as Progressing and the later waves wait; use `serviceType: NodePort` if you have none.',
+          ]
+        : [];
+    return [
+      ...loadBalancer,
+      'k3s: disable its bundled Traefik before this syncs (`disable: [traefik]` in /etc/rancher/k3s/config.yaml, or `--disable=traefik`), or two controllers fight over the `traefik` ingress class and ports 80/443.',
+      `Router: forward TCP ${httpEntryPoint.port} and ${traefik.httpsPort} from the internet to ${target}. Port ${httpEntryPoint.port} must stay open: Let's Encrypt's HTTP-01 challenge starts there.`,
+      `DNS: an A (and AAAA, if you have IPv6) record pointing at your public IP for each host: ${hosts.length ? hosts.join(', ') : `every host under ${stack.domain}`}.`,
+      `ACME: set \`acme.email\` to a real address (Let's Encrypt refuses example.com and the issuers stay not Ready); keep \`acme.environment: staging\` until certificates issue, then switch to production (currently ${stack.acme.environment}).`,
+    ];
+  },
+  argocd: {
+    // cert-manager's CRDs exceed the client-side apply annotation limit.
+    serverSideApply: true,
+    // The ClusterIssuers (wave 5) are validated by cert-manager's webhook, which needs its Deployment up and its CA
+    // injected: retry for about 20 minutes (15s, 30s, ... capped at 4m) rather than fail the first sync.
+    retry: { limit: 8, backoff: { duration: '15s', factor: 2, maxDuration: '4m' } },
+  },
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
 });

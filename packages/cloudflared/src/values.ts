@@ -1,0 +1,83 @@
+import { type ComponentContext, ConfigError, type Values } from '@idstack/core';
+import { z } from 'zod';
+import type { Options } from './options.js';
+import { ingressRules, tunnelRoutes } from './routes.js';
+
+/** Names both charts' objects `cloudflared` (fullnameOverride), whatever the release is called. */
+export const FULLNAME = 'cloudflared';
+
+/**
+ * The remote chart (0.1.2) has no value for an existing Secret: its Deployment reads `TUNNEL_TOKEN` from the Secret
+ * named after the chart's fullname, key `tunnelToken`. The operator creates that Secret.
+ */
+export const tokenSecret = { name: FULLNAME, key: 'tunnelToken' } as const;
+
+/**
+ * The cloudflared image for remote mode: cloudflare-tunnel-remote 0.1.2 defaults to the moving `latest` tag, so pin
+ * the version the cloudflare-tunnel 0.3.2 chart ships (its appVersion), the same binary in both modes.
+ */
+export const CLOUDFLARED_VERSION = '2024.8.3';
+
+/**
+ * The umbrella's own knobs. Helm reads dependency conditions from the parent's values, so the two charts are
+ * switched by these keys instead of an `enabled` key the upstream charts do not have.
+ */
+export const knobs = z.object({
+  tunnel: z
+    .object({
+      local: z
+        .boolean()
+        .describe(
+          'Install the cloudflare-tunnel chart (locally managed tunnel; condition of that dependency).',
+        ),
+      remote: z
+        .boolean()
+        .describe(
+          'Install the cloudflare-tunnel-remote chart (dashboard-managed tunnel; condition of that dependency).',
+        ),
+    })
+    .describe('Which upstream chart runs cloudflared (exactly one is true).'),
+});
+
+/** Dependency conditions, as declared in `charts` (paths into the umbrella's values). */
+export const CONDITIONS = { local: 'tunnel.local', remote: 'tunnel.remote' } as const;
+
+export function values(ctx: ComponentContext<Options>): Values {
+  const { options, stack } = ctx;
+  if (options.verifyOriginTLS && stack.acme.environment !== 'production') {
+    throw new ConfigError([
+      {
+        path: 'components.cloudflared.verifyOriginTLS',
+        message:
+          "needs acme.environment: production (Let's Encrypt staging certificates are untrusted, so cloudflared would refuse every origin)",
+      },
+    ]);
+  }
+  // Resolved (and checked) in both modes: remote mode lists them as dashboard steps.
+  const routes = tunnelRoutes(ctx);
+  const local = options.mode === 'local';
+  return {
+    tunnel: { local, remote: !local },
+    'cloudflare-tunnel': local
+      ? {
+          fullnameOverride: FULLNAME,
+          replicaCount: options.replicas,
+          cloudflare: {
+            tunnelName: options.tunnelName,
+            tunnelId: options.tunnelId,
+            // An existing Secret: with it the chart renders no Secret of its own (account/secret stay empty).
+            secretName: options.credentialsSecret,
+            ingress: ingressRules(routes, options.verifyOriginTLS),
+          },
+        }
+      : {},
+    'cloudflare-tunnel-remote': local
+      ? {}
+      : {
+          fullnameOverride: FULLNAME,
+          replicaCount: options.replicas,
+          image: { tag: CLOUDFLARED_VERSION },
+          // cloudflare.tunnel_token stays empty: the token lives only in the Secret the operator creates.
+        },
+  };
+}

@@ -1,0 +1,136 @@
+import { type ComponentContext, ConfigError, dnsLabel, email, type Values } from '@idstack/core';
+import { z } from 'zod';
+import {
+  type AcmeEnvironment,
+  accountKeySecret,
+  acmeServers,
+  clusterIssuer,
+  httpEntryPoint,
+  nodePorts,
+  traefik,
+} from './names.js';
+import type { IngressOptions } from './options.js';
+
+/** The umbrella's own knobs: what templates/clusterissuers.yaml reads. */
+export const knobs = z.object({
+  acme: z
+    .strictObject({
+      email: email.describe("Let's Encrypt account e-mail (expiry notices); from the stack's acme.email."),
+      solverIngressClass: z
+        .string()
+        .min(1)
+        .describe('Ingress class of the HTTP-01 solver Ingresses cert-manager creates (Traefik).'),
+      issuers: z
+        .array(
+          z.strictObject({
+            name: dnsLabel.describe('ClusterIssuer name.'),
+            server: z.url().describe('ACME directory URL.'),
+            accountKeySecret: dnsLabel.describe(
+              'Secret (in the release namespace) where cert-manager keeps the generated ACME account key.',
+            ),
+          }),
+        )
+        .min(1)
+        .describe("The ACME ClusterIssuers to create (Let's Encrypt staging and production)."),
+    })
+    .describe("ACME ClusterIssuers (Let's Encrypt, HTTP-01 through Traefik)."),
+});
+
+const ENVIRONMENTS: readonly AcmeEnvironment[] = ['staging', 'production'];
+
+/** Both issuers always exist: switching `acme.environment` only changes which one the Ingresses name. */
+export function acmeKnob(acmeEmail: string): z.input<typeof knobs>['acme'] {
+  return {
+    email: acmeEmail,
+    solverIngressClass: traefik.ingressClass,
+    issuers: ENVIRONMENTS.map((env) => ({
+      name: clusterIssuer(env),
+      server: acmeServers[env],
+      accountKeySecret: accountKeySecret(env),
+    })),
+  };
+}
+
+/** Traefik 41.3.0 values (every key checked against the pinned values.yaml / values.schema.json by the tests). */
+export function traefikValues(options: IngressOptions): Values {
+  const nodePort = options.serviceType === 'NodePort';
+  // Forwarded headers: trusted only from the listed proxies; by default nobody, as clients come straight in.
+  const forwardedHeaders = () => ({ trustedIPs: [...options.trustedProxies] });
+  return {
+    // The Service (and Deployment) is named `traefik` whatever the release is called: other components route to it.
+    fullnameOverride: traefik.service,
+    // Versions are pinned in git; no phoning home.
+    global: { checkNewVersion: false, sendAnonymousUsage: false },
+    deployment: { replicas: options.replicas },
+    ...(options.replicas > 1 ? { podDisruptionBudget: { enabled: true, maxUnavailable: 1 } } : {}),
+    ingressClass: { enabled: true, isDefaultClass: true, name: traefik.ingressClass },
+    providers: {
+      // The Authentik forward-auth Middleware lives in another namespace than the routes that use it.
+      kubernetesCRD: { enabled: true, allowCrossNamespace: true },
+      // publishedService copies the Service's address into every Ingress status (Argo CD health, kubectl get ingress).
+      kubernetesIngress: { enabled: true, publishedService: { enabled: true } },
+    },
+    ports: {
+      [httpEntryPoint.name]: {
+        // Everything on :80 goes to HTTPS (Let's Encrypt follows the redirect for HTTP-01 challenges).
+        http: {
+          redirections: {
+            entryPoint: { to: traefik.httpsEntryPoint, scheme: 'https', permanent: true },
+          },
+        },
+        forwardedHeaders: forwardedHeaders(),
+        ...(nodePort ? { nodePort: nodePorts.http } : {}),
+      },
+      [traefik.httpsEntryPoint]: {
+        http: { tls: { enabled: true } },
+        forwardedHeaders: forwardedHeaders(),
+        // Long-lived gRPC streams (Netbird signal/management) must not be cut by the 60s read timeout default.
+        transport: {
+          respondingTimeouts: {
+            readTimeout: options.streamTimeout,
+            writeTimeout: options.streamTimeout,
+            idleTimeout: '3600s',
+          },
+        },
+        ...(nodePort ? { nodePort: nodePorts.https } : {}),
+      },
+    },
+    service: {
+      spec: {
+        type: options.serviceType,
+        externalTrafficPolicy: options.externalTrafficPolicy,
+        ...(options.loadBalancerIP ? { loadBalancerIP: options.loadBalancerIP } : {}),
+      },
+    },
+  };
+}
+
+/** cert-manager v1.21.1 values. */
+export function certManagerValues(namespace: string): Values {
+  return {
+    // CRDs rendered by the chart so the ClusterIssuers can sync in the same Application; kept on uninstall.
+    crds: { enabled: true, keep: true },
+    // The lease in our own namespace instead of kube-system: the chart then touches no other namespace.
+    global: { leaderElection: { namespace } },
+    // startupapicheck is a post-install Helm hook Job (a sync hook under Argo CD that reruns on every sync);
+    // the ClusterIssuers' later wave plus the Application's retry wait for the webhook instead.
+    startupapicheck: { enabled: false },
+  };
+}
+
+/** The umbrella's values.yaml. */
+export function values({ stack, options }: ComponentContext<IngressOptions>): Values {
+  if (options.loadBalancerIP && options.serviceType !== 'LoadBalancer') {
+    throw new ConfigError([
+      {
+        path: 'components.ingress.loadBalancerIP',
+        message: `only applies to serviceType LoadBalancer (serviceType is ${options.serviceType}); remove it or switch the type`,
+      },
+    ]);
+  }
+  return {
+    traefik: traefikValues(options),
+    'cert-manager': certManagerValues(traefik.namespace),
+    acme: acmeKnob(stack.acme.email),
+  };
+}
