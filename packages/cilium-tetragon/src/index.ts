@@ -1,12 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import argocd from '@idstack/argocd';
 import { defineComponent } from '@idstack/core';
-import { z } from 'zod';
+import { ciliumValues } from './cilium.js';
+import { manualSteps } from './manual-steps.js';
+import { options } from './options.js';
+import { knobs, shellPolicyKnob } from './policy.js';
+import { tetragonValues } from './tetragon.js';
 
-/** Hubble UI's Service, which authentik-db exposes behind forward-auth (keep the names stable: it imports this). */
-export const hubbleUi = { service: 'hubble-ui', namespace: 'kube-system', port: 80 } as const;
+export { hubbleUi } from './cilium.js';
+export { DEFAULT_SHELL_BINARIES, DEFAULT_SPARED_NAMESPACES } from './options.js';
+export { SHELL_POLICY_NAME } from './policy.js';
 
-// STUB: replaced by the real declaration (values, templates, options, tests).
 export default defineComponent({
   name: 'cilium-tetragon',
   description: 'Cilium (CNI, Hubble) and Tetragon, with a TracingPolicy that kills shell execution in pods',
@@ -17,7 +21,20 @@ export default defineComponent({
     { name: 'cilium', repository: 'https://helm.cilium.io', version: '1.20.0' },
     { name: 'tetragon', repository: 'https://helm.cilium.io', version: '1.7.0' },
   ],
-  options: z.object({}),
-  values: () => ({ cilium: {}, tetragon: {} }),
+  options,
+  knobs,
+  values: ({ options }) => ({
+    cilium: ciliumValues(options),
+    tetragon: tetragonValues(),
+    shellPolicy: shellPolicyKnob(options),
+  }),
+  manualSteps: ({ options }) => manualSteps(options),
+  argocd: ({ options }) => ({
+    // The CNI: installed before Argo CD (bootstrap), adopted, never pruned nor cascade-deleted (no finalizer).
+    prune: false,
+    selfHeal: options.selfHeal,
+    // Tetragon's TracingPolicy CRDs are over 256 KiB: too big for client-side apply's annotation.
+    serverSideApply: true,
+  }),
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
 });

@@ -35,6 +35,10 @@ describe('stack.yaml validation', () => {
     expect(parseStack('domain: home.example.net', components).hosts.alpha).toBe('alpha.home.example.net');
   });
 
+  it('resolves no host for a disabled component', () => {
+    expect(parseStack('components:\n  alpha:\n    enabled: false\n', components).hosts).toEqual({});
+  });
+
   it.each([
     ['spiffe:\n  trustDomain: spiffe://homelab.internal', 'spiffe.trustDomain', 'is a URL'],
     ['spiffe:\n  trustDomain: https://homelab.internal/', 'spiffe.trustDomain', 'is a URL'],

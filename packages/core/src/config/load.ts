@@ -46,9 +46,12 @@ export function validateStack(raw: unknown, components: readonly Component[], so
     hosts: Record<string, string | undefined>;
   };
   const hosts: Record<string, string> = {};
+  // Only enabled components serve hosts: a disabled component's host resolves to nothing, so nothing routes to it.
   for (const c of components) {
-    for (const [key, h] of Object.entries(c.hosts ?? {}))
+    if (parsed.components[c.name]?.enabled === false) continue;
+    for (const [key, h] of Object.entries(c.hosts ?? {})) {
       hosts[key] = parsed.hosts[key] ?? `${h.prefix}.${parsed.domain}`;
+    }
   }
   return { ...parsed, hosts } as Stack;
 }

@@ -137,7 +137,7 @@ export interface ComponentSettings {
 
 /** The validated stack: global settings, every host resolved, every component's block with defaults applied. */
 export type Stack = GlobalSettings & {
-  /** Every public host any component declares, resolved to a full name (`hosts.<key>` or `<prefix>.<domain>`). */
+  /** Every public host an enabled component declares, resolved to a full name (`hosts.<key>` or `<prefix>.<domain>`). */
   readonly hosts: Readonly<Record<string, string>>;
   readonly components: Readonly<Record<string, ComponentSettings>>;
 };
