@@ -1,0 +1,363 @@
+import authentikDb, { authentik } from '@idstack/authentik-db';
+import { ConfigError, type Values } from '@idstack/core';
+import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import netbird, { GRPC_PATHS, MANAGEMENT_ENV, SERVICES } from './index.js';
+import {
+  crdSchema,
+  readUpstreamYaml,
+  schemaProblems,
+  UPSTREAM_DIR,
+  unknownKeys,
+} from './test-support/upstream.js';
+
+const DOMAIN = 'mylab.dev';
+const BASE = { domain: DOMAIN, acme: { environment: 'production' } };
+const PLACEHOLDER = /^\{\{ \.[A-Z0-9_]+ \}\}$/;
+
+type Obj = Record<string, unknown>;
+const chartValues = (r: RenderedComponent) => r.values.netbird as Obj;
+const section = (r: RenderedComponent, name: string) => chartValues(r)[name] as Obj;
+const managementJson = (r: RenderedComponent) =>
+  JSON.parse(section(r, 'management').configmap as string) as Record<string, Obj & Record<string, unknown>>;
+const find = (objects: Values[], kind: string, name?: string) =>
+  objects.filter((o) => o.kind === kind && (!name || (o.metadata as Obj).name === name));
+/** The Authentik host as core resolves it (authentik-db declares `hosts.auth`; auth.<domain> until it does). */
+const authHostOf = (r: RenderedComponent) => r.plan.stack.hosts.auth ?? `auth.${r.plan.stack.domain}`;
+const errorOf = (config: unknown): string => {
+  try {
+    renderComponent(netbird, config);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.message;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+let byDefault: RenderedComponent;
+let nodePort: RenderedComponent;
+let noStun: RenderedComponent;
+let objects: Values[];
+let nodePortObjects: Values[];
+let noStunObjects: Values[];
+
+beforeAll(async () => {
+  byDefault = renderComponent(netbird, BASE);
+  nodePort = renderComponent(netbird, {
+    ...BASE,
+    hosts: { netbird: 'vpn.mylab.dev' },
+    components: {
+      netbird: {
+        oidc: { slug: 'nb', clientId: 'netbird-client', confidentialClient: true },
+        stun: { serviceType: 'NodePort', nodePort: 31478, host: 'stun.mylab.dev' },
+      },
+    },
+  });
+  noStun = renderComponent(netbird, { ...BASE, components: { netbird: { stun: { enabled: false } } } });
+  [objects, nodePortObjects, noStunObjects] = await Promise.all([
+    renderOwnTemplates(byDefault),
+    renderOwnTemplates(nodePort),
+    renderOwnTemplates(noStun),
+  ]);
+});
+
+describe('OIDC against Authentik', () => {
+  it("uses the Authentik host's issuer for the slug, everywhere it appears", () => {
+    const issuer = authentik.oidcIssuer(authHostOf(byDefault), 'netbird');
+    expect(issuer).toBe(`https://auth.${DOMAIN}/application/o/netbird/`);
+    const config = managementJson(byDefault);
+    expect(config.HttpConfig?.AuthIssuer).toBe(issuer);
+    expect(config.HttpConfig?.OIDCConfigEndpoint).toBe(`${issuer}.well-known/openid-configuration`);
+    expect(config.HttpConfig?.AuthKeysLocation).toBe(`${issuer}jwks/`);
+    expect(config.HttpConfig?.AuthAudience).toBe('netbird');
+    expect((config.IdpManagerConfig?.ClientConfig as Obj | undefined)?.Issuer).toBe(issuer);
+    expect(config.IdpManagerConfig?.ManagerType).toBe('authentik');
+    expect((section(byDefault, 'dashboard').env as Obj).AUTH_AUTHORITY).toBe(issuer);
+  });
+
+  it('configures the device and PKCE flows with the client id on the Authentik host', () => {
+    const config = managementJson(nodePort);
+    const device = config.DeviceAuthorizationFlow?.ProviderConfig as Obj;
+    const pkce = config.PKCEAuthorizationFlow?.ProviderConfig as Obj;
+    const auth = `https://${authHostOf(nodePort)}/application/o`;
+    expect(config.DeviceAuthorizationFlow?.Provider).toBe('hosted');
+    expect(device).toMatchObject({
+      ClientID: 'netbird-client',
+      Audience: 'netbird-client',
+      DeviceAuthEndpoint: `${auth}/device/`,
+      TokenEndpoint: `${auth}/token/`,
+    });
+    expect(pkce).toMatchObject({
+      ClientID: 'netbird-client',
+      AuthorizationEndpoint: `${auth}/authorize/`,
+      TokenEndpoint: `${auth}/token/`,
+      RedirectURLs: ['http://localhost:53000'],
+    });
+    expect(config.HttpConfig?.AuthIssuer).toBe(authentik.oidcIssuer(authHostOf(nodePort), 'nb'));
+    // Confidential client: the secret is a placeholder filled from a Secret, in management and in the dashboard.
+    expect(device.ClientSecret).toBe(`{{ .${MANAGEMENT_ENV.clientSecret} }}`);
+    expect((section(nodePort, 'management').envFromSecret as Obj)[MANAGEMENT_ENV.clientSecret]).toBe(
+      'netbird-authentik/clientSecret',
+    );
+    expect((section(nodePort, 'dashboard').envFromSecret as Obj).AUTH_CLIENT_SECRET).toBe(
+      'netbird-authentik/clientSecret',
+    );
+  });
+
+  it.skipIf(!authentikDb.hosts?.auth)('follows a custom hosts.auth', () => {
+    const r = renderComponent(netbird, { ...BASE, hosts: { auth: 'sso.mylab.dev' } });
+    expect(managementJson(r).HttpConfig?.AuthIssuer).toBe('https://sso.mylab.dev/application/o/netbird/');
+  });
+});
+
+describe('signal, relay and hosts', () => {
+  it('points peers at the public host on 443 and STUN on 3478', () => {
+    const config = managementJson(byDefault);
+    const host = `netbird.${DOMAIN}`;
+    expect(byDefault.plan.stack.hosts.netbird).toBe(host);
+    expect(config.Signal).toMatchObject({ Proto: 'https', URI: `${host}:443` });
+    expect(config.Relay).toMatchObject({ Addresses: [`rels://${host}:443`] });
+    expect(config.Stuns).toEqual([{ Proto: 'udp', URI: `stun:${host}:3478`, Username: '', Password: '' }]);
+    expect((managementJson(nodePort).Stuns as unknown as Obj[])[0]?.URI).toBe('stun:stun.mylab.dev:3478');
+    expect(section(byDefault, 'relay').env).toMatchObject({
+      NB_EXPOSED_ADDRESS: `rels://${host}:443`,
+      NB_ENABLE_STUN: 'true',
+      NB_STUN_PORTS: '3478',
+    });
+  });
+
+  it("refuses a private Netbird host (Let's Encrypt HTTP-01 cannot issue for it)", () => {
+    expect(errorOf({ ...BASE, hosts: { netbird: 'netbird.lan' } })).toMatch(/hosts\.netbird: .*private name/);
+  });
+});
+
+describe('routes through Traefik', () => {
+  const routes = () => (find(objects, 'IngressRoute')[0]?.spec as Obj | undefined)?.routes as Obj[];
+  const servicesOf = (route: Obj) => route.services as Obj[];
+
+  it('sends the gRPC paths to signal and management over h2c, and nothing else', () => {
+    const grpc = routes().filter((r) => Object.values(GRPC_PATHS).some((p) => String(r.match).includes(p)));
+    expect(grpc).toHaveLength(2);
+    for (const route of grpc) for (const s of servicesOf(route)) expect(s.scheme).toBe('h2c');
+    const bySignal = grpc.find((r) => String(r.match).includes(GRPC_PATHS.signal)) as Obj;
+    expect(servicesOf(bySignal)[0]).toMatchObject({ name: SERVICES.signal.name, port: SERVICES.signal.port });
+    const byMgmt = grpc.find((r) => String(r.match).includes(GRPC_PATHS.management)) as Obj;
+    expect(servicesOf(byMgmt)[0]).toMatchObject({
+      name: SERVICES.management.name,
+      port: SERVICES.management.port,
+    });
+    for (const route of routes().filter((r) => !grpc.includes(r)))
+      for (const s of servicesOf(route)) expect(s.scheme).toBeUndefined();
+  });
+
+  it('serves dashboard, /api and /relay on the one host, with a certificate from the ACME issuer', () => {
+    const host = `netbird.${DOMAIN}`;
+    for (const route of routes()) expect(String(route.match)).toContain(`Host(\`${host}\`)`);
+    const target = (path: string) =>
+      servicesOf(routes().find((r) => String(r.match).includes(`PathPrefix(\`${path}\`)`)) as Obj)[0];
+    expect(target('/api')).toMatchObject({ name: SERVICES.management.name });
+    expect(target('/relay')).toMatchObject({ name: SERVICES.relay.name, port: 33080 });
+    expect(servicesOf(routes().find((r) => r.match === `Host(\`${host}\`)`) as Obj)[0]).toMatchObject({
+      name: SERVICES.dashboard.name,
+    });
+    const route = find(objects, 'IngressRoute')[0] as Obj;
+    const cert = find(objects, 'Certificate')[0] as Obj;
+    expect((route.spec as Obj).entryPoints).toEqual(['websecure']);
+    expect(((route.metadata as Obj).annotations as Obj)['kubernetes.io/ingress.class']).toBe('traefik');
+    expect(((route.spec as Obj).tls as Obj).secretName).toBe((cert.spec as Obj).secretName);
+    expect(cert.spec).toMatchObject({
+      dnsNames: [host],
+      issuerRef: { kind: 'ClusterIssuer', name: 'letsencrypt-production', group: 'cert-manager.io' },
+    });
+  });
+
+  it('validates the custom resources against the pinned CRDs, ordered after their CRDs', () => {
+    const checks: [Values | undefined, string, string[]][] = [
+      [
+        find(objects, 'IngressRoute')[0],
+        'traefik.io/v1alpha1',
+        ['traefik', '41.3.0', 'crds', 'traefik.io_ingressroutes.yaml'],
+      ],
+      [
+        find(objects, 'Certificate')[0],
+        'cert-manager.io/v1',
+        ['cert-manager', 'v1.21.1', 'crds', 'cert-manager.io_certificates.yaml'],
+      ],
+    ];
+    for (const [object, apiVersion, file] of checks) {
+      expect(object?.apiVersion).toBe(apiVersion);
+      expect(schemaProblems(object, crdSchema(file, apiVersion.split('/')[1] as string))).toEqual([]);
+      const annotations = (object?.metadata as Obj | undefined)?.annotations as Obj;
+      expect(annotations['argocd.argoproj.io/sync-options']).toBe('SkipDryRunOnMissingResource=true');
+      expect(Number(annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(0);
+    }
+    // The validator itself rejects unknown fields and wrong types.
+    const route = structuredClone(find(objects, 'IngressRoute')[0]) as Obj;
+    (route.spec as Obj).bogus = true;
+    expect(schemaProblems(route, crdSchema(checks[0]?.[2] as string[], 'v1alpha1'))).toEqual([
+      'spec.bogus: unknown field',
+    ]);
+  });
+});
+
+describe('STUN on UDP 3478', () => {
+  /** The relay pods' labels, derived as the chart's netbird.relay.selectorLabels helper does. */
+  const relayPodLabels = (r: RenderedComponent) => ({
+    'app.kubernetes.io/name': `${(readUpstreamYaml('netbird', '1.9.0', 'Chart.yaml') as Obj).name}-relay`,
+    'app.kubernetes.io/instance': ((r.application.spec as Obj).source as Obj & { helm: Obj }).helm
+      .releaseName,
+  });
+
+  it('publishes a UDP LoadBalancer Service selecting the relay pods', () => {
+    const [service, ...others] = find(objects, 'Service');
+    expect(others).toEqual([]);
+    const spec = service?.spec as Obj;
+    expect(spec.type).toBe('LoadBalancer');
+    expect(spec.externalTrafficPolicy).toBe('Local');
+    expect(spec.ports).toEqual([{ name: 'stun', protocol: 'UDP', port: 3478, targetPort: 3478 }]);
+    expect(spec.selector).toEqual(relayPodLabels(byDefault));
+    expect(relayPodLabels(byDefault)).toEqual({
+      'app.kubernetes.io/name': 'netbird-relay',
+      'app.kubernetes.io/instance': 'netbird',
+    });
+  });
+
+  it('runs a relay image with the embedded STUN server', () => {
+    expect((section(byDefault, 'relay').image as Obj).tag).toBe('0.64.1');
+  });
+
+  it('can use a fixed NodePort instead', () => {
+    const spec = find(nodePortObjects, 'Service')[0]?.spec as Obj;
+    expect(spec.type).toBe('NodePort');
+    expect(spec.ports).toEqual([
+      { name: 'stun', protocol: 'UDP', port: 3478, targetPort: 3478, nodePort: 31478 },
+    ]);
+    expect(spec.selector).toEqual(relayPodLabels(nodePort));
+  });
+
+  it('can be turned off entirely', () => {
+    expect(find(noStunObjects, 'Service')).toEqual([]);
+    expect(managementJson(noStun).Stuns).toEqual([]);
+    expect(section(noStun, 'relay').env).not.toHaveProperty('NB_ENABLE_STUN');
+    expect(section(noStun, 'relay')).not.toHaveProperty('image');
+  });
+
+  it('tells the user to forward UDP 3478 and to create the Authentik provider and application', () => {
+    const steps = byDefault.planned.manualSteps.join('\n');
+    expect(steps).toMatch(/forward UDP 3478/);
+    expect(steps).toContain('Cloudflare Tunnel');
+    expect(steps).toContain('slug "netbird"');
+    expect(steps).toContain(`https://netbird.${DOMAIN}/nb-auth`);
+    expect(steps).toContain('http://localhost:53000/');
+    const readme = byDefault.files.get('charts/netbird/README.md') as string;
+    expect(readme).toContain('forward UDP 3478');
+  });
+});
+
+describe('secrets', () => {
+  const SECRETISH = /(secret|password|encryptionkey)$/i;
+
+  it('keeps every secret in management.json as an environment placeholder', () => {
+    const walk = (value: unknown, path: string): string[] => {
+      if (Array.isArray(value)) return value.flatMap((v, i) => walk(v, `${path}[${i}]`));
+      if (typeof value === 'object' && value !== null)
+        return Object.entries(value).flatMap(([k, v]) =>
+          SECRETISH.test(k) && typeof v === 'string' && v !== '' && !PLACEHOLDER.test(v)
+            ? [`${path}.${k}`]
+            : walk(v, `${path}.${k}`),
+        );
+      return [];
+    };
+    for (const r of [byDefault, nodePort, noStun])
+      expect(walk(managementJson(r), 'management.json')).toEqual([]);
+    const config = managementJson(byDefault);
+    expect(config.DataStoreEncryptionKey).toMatch(PLACEHOLDER);
+    expect(config.Relay?.Secret).toMatch(PLACEHOLDER);
+    expect((config.IdpManagerConfig?.ExtraConfig as Obj | undefined)?.Password).toMatch(PLACEHOLDER);
+  });
+
+  it("fills every placeholder from a declared Secret, through the chart's envFromSecret", () => {
+    for (const r of [byDefault, nodePort]) {
+      const declared = new Set(r.planned.secrets.flatMap((s) => s.keys.map((k) => `${s.name}/${k.key}`)));
+      const text = section(r, 'management').configmap as string;
+      const used = [...text.matchAll(/\{\{ \.([A-Z0-9_]+) \}\}/g)].map((m) => m[1]);
+      const fromSecret = section(r, 'management').envFromSecret as Obj;
+      for (const env of used) expect(declared).toContain(fromSecret[env as string]);
+      for (const name of ['relay', 'dashboard', 'management'])
+        for (const reference of Object.values((section(r, name).envFromSecret ?? {}) as Obj))
+          expect(declared).toContain(reference);
+      expect((section(r, 'relay').envFromSecret as Obj).NB_AUTH_SECRET).toBe(
+        fromSecret[MANAGEMENT_ENV.relaySecret],
+      );
+    }
+  });
+
+  it('writes no secret-looking value anywhere in the output', () => {
+    const ownOutput = [...byDefault.files].filter(
+      ([path]) => path.startsWith('charts/netbird/') || path === 'cluster/apps/netbird.yaml',
+    );
+    expect(ownOutput.length).toBeGreaterThan(3);
+    for (const [path, text] of ownOutput) {
+      // Long unbroken base64/hex runs are what generated secrets look like (paths such as a/b are not).
+      expect({ path, tokens: text.match(/[A-Za-z0-9+]{32,}/g) ?? [] }).toEqual({ path, tokens: [] });
+    }
+    const secretKeyed = (value: unknown): string[] =>
+      typeof value === 'object' && value !== null
+        ? Object.entries(value).flatMap(([k, v]) =>
+            /secret|password/i.test(k) && typeof v === 'string' && v !== '' && !v.includes('/')
+              ? [k]
+              : secretKeyed(v),
+          )
+        : [];
+    expect(secretKeyed({ ...chartValues(byDefault), management: {} })).toEqual([]);
+  });
+
+  it('declares the Secrets, saying which may be random', () => {
+    const secrets = Object.fromEntries(byDefault.planned.secrets.map((s) => [s.name, s.keys]));
+    expect(Object.keys(secrets).sort()).toEqual(['netbird-authentik', 'netbird-management', 'netbird-relay']);
+    expect(secrets['netbird-relay']).toEqual([expect.objectContaining({ key: 'authSecret', random: true })]);
+    // The datastore key must be 32 base64 bytes, which `idstack secrets --create` (hex) does not produce.
+    expect(secrets['netbird-management']?.[0]?.random).toBeFalsy();
+    expect(secrets['netbird-authentik']?.map((k) => k.key)).toEqual(['serviceAccountPassword']);
+    expect(
+      nodePort.planned.secrets.find((s) => s.name === 'netbird-authentik')?.keys.map((k) => k.key),
+    ).toEqual(['serviceAccountPassword', 'clientSecret']);
+  });
+});
+
+describe('upstream values and determinism', () => {
+  it('sets only keys that exist in the pinned netbird 1.9.0 values.yaml', () => {
+    const upstream = readUpstreamYaml('netbird', '1.9.0', 'values.yaml');
+    for (const r of [byDefault, nodePort, noStun]) expect(unknownKeys(chartValues(r), upstream)).toEqual([]);
+    // The walker does catch a wrong key.
+    expect(unknownKeys({ relay: { stun: { enabled: true } } }, upstream)).toEqual(['relay.stun']);
+    expect(UPSTREAM_DIR).toBeTruthy();
+  });
+
+  it('renders byte-identical output twice', () => {
+    const again = renderComponent(netbird, BASE);
+    expect([...again.files]).toEqual([...byDefault.files]);
+  });
+
+  it('orders the Application after authentik-db and ingress', () => {
+    const waves = Object.fromEntries(byDefault.plan.components.map((p) => [p.component.name, p.wave]));
+    expect(waves.netbird).toBeGreaterThan(waves['authentik-db'] as number);
+    expect(waves.netbird).toBeGreaterThan(waves.ingress as number);
+  });
+});
+
+describe('bad options', () => {
+  it.each([
+    [{ oidc: { slug: 'Not A Slug' } }, 'components.netbird.oidc.slug'],
+    [{ oidc: { clientId: 'has space' } }, 'components.netbird.oidc.clientId'],
+    [{ stun: { serviceType: 'HostPort' } }, 'components.netbird.stun.serviceType'],
+    [{ stun: { nodePort: 31478 } }, 'components.netbird.stun.nodePort'],
+    [{ stun: { serviceType: 'NodePort', nodePort: 80 } }, 'components.netbird.stun.nodePort'],
+    [{ stun: { host: 'stun.home.arpa' } }, 'components.netbird.stun.host'],
+    [{ storageSize: '1GB' }, 'components.netbird.storageSize'],
+    [{ dnsDomain: 'Bad_Domain' }, 'components.netbird.dnsDomain'],
+    [{ oidc: { slugg: 'x' } }, 'components.netbird.oidc.slugg'],
+  ])('%j is refused naming %s', (options, key) => {
+    expect(errorOf({ ...BASE, components: { netbird: options } })).toContain(`${key}:`);
+  });
+});

@@ -1,0 +1,127 @@
+import { dnsLabel, dnsNameProblem, publicDomain } from '@idstack/core';
+import { z } from 'zod';
+
+/** Ports of the NodePort range Kubernetes allocates from by default. */
+const NODE_PORT_MIN = 30000;
+const NODE_PORT_MAX = 32767;
+
+/** How Netbird logs in through Authentik (the OAuth2 provider + application the README tells you to create). */
+const oidc = z
+  .strictObject({
+    slug: dnsLabel
+      .default('netbird')
+      .describe(
+        'Slug of the Authentik application for Netbird; the OIDC issuer is https://<hosts.auth>/application/o/<slug>/. Default: netbird.',
+      ),
+    clientId: z
+      .string()
+      .regex(/^[A-Za-z0-9._~-]{1,255}$/, 'must be an OAuth2 client ID (letters, digits, ".", "_", "~", "-")')
+      .default('netbird')
+      .describe(
+        'Client ID of the Authentik OAuth2 provider (set the same value in Authentik); also the token audience. Default: netbird.',
+      ),
+    confidentialClient: z
+      .boolean()
+      .default(false)
+      .describe(
+        'The Authentik provider is "Confidential" (has a client secret, read from the Secret netbird-authentik key clientSecret) instead of "Public" (PKCE only, what Netbird recommends). Default: false.',
+      ),
+    serviceAccount: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9@.+_-]{1,150}$/,
+        'must be an Authentik username (letters, digits, "@", ".", "+", "_", "-")',
+      )
+      .default('netbird')
+      .describe(
+        "Username of the Authentik service account Netbird's IdP manager logs in as to list users (its app password is a Secret). Default: netbird.",
+      ),
+  })
+  .prefault({})
+  .describe('OIDC login through Authentik.');
+
+/** STUN on UDP 3478, served by the relay pods and published by a Service of its own (no ingress can carry UDP). */
+const stun = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Run the STUN server embedded in the relay and publish UDP 3478. Off: peers get no STUN server and fall back to the relay more often. Default: true.',
+      ),
+    host: publicDomain
+      .optional()
+      .describe(
+        "Public name peers send STUN requests to; must resolve to your router's public IP (not to a proxy such as Cloudflare, which cannot carry UDP). Default: hosts.netbird.",
+      ),
+    serviceType: z
+      .enum(['LoadBalancer', 'NodePort'])
+      .default('LoadBalancer')
+      .describe(
+        'Type of the Service publishing UDP 3478: LoadBalancer (MetalLB, Cilium LB-IPAM, a cloud LB) or NodePort (forward the router to a node). Default: LoadBalancer.',
+      ),
+    nodePort: z
+      .int()
+      .min(NODE_PORT_MIN)
+      .max(NODE_PORT_MAX)
+      .optional()
+      .describe(
+        `Fixed node port for UDP 3478 (serviceType NodePort only; ${NODE_PORT_MIN}-${NODE_PORT_MAX}). Default: allocated by Kubernetes.`,
+      ),
+    annotations: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'Annotations of the STUN Service, e.g. `metallb.io/loadBalancerIPs: 192.168.1.240` or `lbipam.cilium.io/ips` to pin the address the router forwards to. Default: {}.',
+      ),
+    relayImageTag: z
+      .string()
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a container image tag such as "0.64.1"')
+      .default('0.64.1')
+      .describe(
+        "netbirdio/relay image tag run when STUN is on: the relay of the chart's app version (0.46.0) has no STUN server; the embedded one (NB_ENABLE_STUN) arrived in 0.64. Default: 0.64.1.",
+      ),
+  })
+  .superRefine((value, ctx) => {
+    if (value.nodePort !== undefined && value.serviceType !== 'NodePort') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodePort'],
+        message: `only applies with serviceType NodePort (serviceType is ${value.serviceType})`,
+      });
+    }
+  })
+  .prefault({})
+  .describe('STUN (UDP 3478) for NAT traversal.');
+
+/** `components.netbird` in stack.yaml. */
+export const netbirdOptions = z.object({
+  oidc,
+  stun,
+  dnsDomain: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = dnsNameProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('netbird.selfhosted')
+    .describe(
+      'DNS domain of peer names inside the Netbird network (<peer>.<dnsDomain>); private names are fine here. Default: netbird.selfhosted.',
+    ),
+  storageSize: z
+    .string()
+    .regex(/^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti)$/, 'must be a Kubernetes quantity such as "1Gi"')
+    .default('1Gi')
+    .describe('Size of the management volume (its SQLite store). Default: 1Gi.'),
+  storageClass: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('StorageClass of the management volume. Default: the cluster default.'),
+  anonymousMetrics: z
+    .boolean()
+    .default(false)
+    .describe("Send Netbird's anonymous usage metrics upstream. Default: false."),
+});
+
+export type NetbirdOptions = z.output<typeof netbirdOptions>;
