@@ -1,34 +1,118 @@
 import { fileURLToPath } from 'node:url';
+import argocd from '@idstack/argocd';
 import ciliumTetragon from '@idstack/cilium-tetragon';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
 import spire from '@idstack/spire';
-import { z } from 'zod';
+import { knobs } from './knobs.js';
+import {
+  AUTHENTIK_CHART,
+  AUTHENTIK_NAMING,
+  AUTHENTIK_SERVER_PORT,
+  authentikServerService,
+  BACKUP_SECRET,
+  FORWARD_AUTH_MIDDLEWARE,
+  NAMESPACE,
+  POSTGRES,
+  RELEASE,
+  SECRET_KEY_SECRET,
+} from './naming.js';
+import { options } from './options.js';
+import { values } from './values.js';
+
+export { authentikFullname, authentikServerService, POSTGRES, WAVES } from './naming.js';
+export { PROTECTABLE, type Protectable } from './options.js';
 
 /** Authentik as other components use it (keep these names stable: netbird and cloudflared import them). */
 export const authentik = {
-  namespace: 'authentik',
-  /** The server Service the upstream chart creates for release `authentik-db` (derive it from the chart's helpers). */
-  serverService: 'authentik-db-server',
-  serverPort: 80,
+  namespace: NAMESPACE,
+  /** The server Service the upstream chart creates for release `authentik-db` (derived from the chart's helpers). */
+  serverService: authentikServerService(AUTHENTIK_NAMING),
+  serverPort: AUTHENTIK_SERVER_PORT,
   /** The Traefik forward-auth Middleware; reference it as `<namespace>-<name>@kubernetescrd`. */
-  forwardAuthMiddleware: { name: 'authentik-forward-auth', namespace: 'authentik' },
+  forwardAuthMiddleware: { name: FORWARD_AUTH_MIDDLEWARE, namespace: NAMESPACE },
   /** OIDC issuer of an Authentik OAuth2 provider whose application slug is `slug`. */
   oidcIssuer: (authHost: string, slug: string): string => `https://${authHost}/application/o/${slug}/`,
 } as const;
 
-// STUB: replaced by the real declaration (values, templates, options, tests).
+/**
+ * Authentik (SSO, forward-auth at Traefik) on a CloudNativePG PostgreSQL cluster, in one Application ordered by
+ * resource waves: CNPG operator -> `Cluster` -> Authentik's Deployments -> Middleware, protected routes, certificates.
+ *
+ * Own templates (chart/templates): the CNPG `Cluster` (+ `ScheduledBackup` when backups are configured), the Traefik
+ * forward-auth `Middleware`, and per protected UI an `IngressRoute` + cert-manager `Certificate`.
+ *
+ * When `protect` lists `argocd`, this chart serves Argo CD's host through forward-auth: Argo CD's own Ingress on the
+ * same host must then be off (the argocd component is to switch it off when authentik-db protects it).
+ */
 export default defineComponent({
-  name: 'authentik-db',
+  name: RELEASE,
   description: 'Authentik SSO with Traefik forward-auth, on a CloudNativePG PostgreSQL cluster',
   tier: 'security',
-  namespace: 'authentik',
-  needs: [ingress, spire, ciliumTetragon],
+  namespace: NAMESPACE,
+  // argocd: its Service is protected when asked (and it is a dependency of this package for argocdServer).
+  needs: [ingress, spire, ciliumTetragon, argocd],
   charts: [
     { name: 'cloudnative-pg', repository: 'https://cloudnative-pg.github.io/charts', version: '0.29.0' },
-    { name: 'authentik', repository: 'https://charts.goauthentik.io', version: '2026.8.0' },
+    { name: AUTHENTIK_CHART, repository: 'https://charts.goauthentik.io', version: '2026.8.0' },
   ],
-  options: z.object({}),
-  values: () => ({ 'cloudnative-pg': {}, authentik: {} }),
+  hosts: {
+    auth: { prefix: 'auth', description: 'Authentik: single sign-on, admin UI, OIDC issuer' },
+    hubble: { prefix: 'hubble', description: "Hubble UI, behind Authentik's forward-auth" },
+  },
+  options,
+  values,
+  knobs,
+  secrets: ({ options: o }) => [
+    {
+      name: SECRET_KEY_SECRET.name,
+      purpose:
+        "Authentik's AUTHENTIK_SECRET_KEY (signs cookies, derives unique ids). Never change it after the first start.",
+      keys: [{ key: SECRET_KEY_SECRET.key, description: 'at least 50 random characters', random: true }],
+    },
+    ...(o.backup
+      ? [
+          {
+            name: BACKUP_SECRET.name,
+            purpose: `S3 credentials CNPG uses to write base backups and WAL of ${POSTGRES.cluster} to ${o.backup.destinationPath}.`,
+            keys: [
+              { key: BACKUP_SECRET.accessKeyId, description: 'S3 access key id' },
+              { key: BACKUP_SECRET.secretAccessKey, description: 'S3 secret access key' },
+            ],
+          },
+        ]
+      : []),
+  ],
+  manualSteps: ({ stack, options: o }) => [
+    `Open https://${stack.hosts.auth}/if/flow/initial-setup/ as soon as Authentik is up and create the admin (akadmin) user: until then anyone reaching the host can.`,
+    ...(o.protect.length
+      ? [
+          `Forward-auth: in Authentik, per protected host (${o.protect.map((p) => `https://${stack.hosts[p]}`).join(', ')}), create a Proxy provider in "Forward auth (single application)" mode with that external host and an Application using it; add the Applications to the "authentik Embedded Outpost" (Applications > Outposts) and set its authentik_host to https://${stack.hosts.auth}. The Middleware ${NAMESPACE}-${FORWARD_AUTH_MIDDLEWARE}@kubernetescrd then checks every request.`,
+        ]
+      : []),
+    `Netbird: create an OAuth2/OpenID provider (public client, client id as in the netbird component's config) and an Application for it; its slug fixes the issuer https://${stack.hosts.auth}/application/o/<slug>/ that Netbird uses (details in the netbird chart's README).`,
+    ...(o.protect.includes('argocd')
+      ? [
+          `Argo CD is served through forward-auth here (IngressRoute on ${stack.hosts.argocd}): turn Argo CD's own ingress off so the two do not compete for the host.`,
+        ]
+      : []),
+  ],
+  argocd: {
+    // The cloudnative-pg CRDs (Cluster, Pooler) are over the 256 KiB client-side apply limit.
+    serverSideApply: true,
+    // The operator injects its self-signed CA into its webhook configurations at runtime.
+    ignoreDifferences: [
+      {
+        group: 'admissionregistration.k8s.io',
+        kind: 'MutatingWebhookConfiguration',
+        jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+      },
+      {
+        group: 'admissionregistration.k8s.io',
+        kind: 'ValidatingWebhookConfiguration',
+        jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'],
+      },
+    ],
+  },
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
 });

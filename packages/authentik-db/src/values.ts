@@ -1,0 +1,152 @@
+import { argocdServer } from '@idstack/argocd';
+import { hubbleUi } from '@idstack/cilium-tetragon';
+import { type ComponentContext, ConfigError, type Values } from '@idstack/core';
+import { clusterIssuer, traefik } from '@idstack/ingress';
+import type { Knobs } from './knobs.js';
+import {
+  AUTHENTIK_NAMING,
+  AUTHENTIK_RESPONSE_HEADERS,
+  AUTHENTIK_SERVER_PORT,
+  authentikServerService,
+  BACKUP_SECRET,
+  FORWARD_AUTH_MIDDLEWARE,
+  NAMESPACE,
+  OUTPOST_PATH,
+  POSTGRES,
+  SECRET_KEY_SECRET,
+  WAVES,
+} from './naming.js';
+import type { Options, Protectable } from './options.js';
+
+const WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** The forward-auth endpoint of Authentik's embedded outpost, on the server Service the chart creates. */
+export function forwardAuthAddress(): string {
+  const service = authentikServerService(AUTHENTIK_NAMING);
+  return `http://${service}.${NAMESPACE}.svc.cluster.local:${AUTHENTIK_SERVER_PORT}${OUTPOST_PATH}auth/traefik`;
+}
+
+/** What each protectable UI is: the component that installs it, its host key and its Service. */
+const PROTECTED_UIS: Readonly<
+  Record<Protectable, { component: string; hostKey: string; service: typeof hubbleUi | typeof argocdServer }>
+> = {
+  hubble: { component: 'cilium-tetragon', hostKey: 'hubble', service: hubbleUi },
+  argocd: { component: 'argocd', hostKey: 'argocd', service: argocdServer },
+};
+
+/** One IngressRoute + Certificate per protected UI (knobs.protectedRoutes). */
+function protectedRoutes(ctx: ComponentContext<Options>): Knobs['protectedRoutes'] {
+  return ctx.options.protect.map((name, i) => {
+    const ui = PROTECTED_UIS[name];
+    if (!ctx.enabled(ui.component)) {
+      throw new ConfigError([
+        {
+          path: `components.authentik-db.protect[${i}]`,
+          message: `"${name}" is served by the ${ui.component} component, which is disabled; enable it or remove "${name}" from protect`,
+        },
+      ]);
+    }
+    const host = ctx.stack.hosts[ui.hostKey];
+    if (!host) throw new Error(`host key "${ui.hostKey}" is not declared by any component`);
+    return {
+      name,
+      host,
+      service: { name: ui.service.service, namespace: ui.service.namespace, port: ui.service.port },
+      tlsSecret: `${name}-tls`,
+    };
+  });
+}
+
+/** The chart's own knobs (see knobs.ts): the CNPG Cluster, the forward-auth Middleware, the protected routes. */
+function ownValues(ctx: ComponentContext<Options>): Knobs {
+  const { options, stack } = ctx;
+  return {
+    database: {
+      cluster: POSTGRES.cluster,
+      instances: options.instances,
+      storage: { size: options.storageSize, storageClass: options.storageClass },
+      database: POSTGRES.database,
+      owner: POSTGRES.owner,
+      syncWave: String(WAVES.database),
+      ...(options.backup
+        ? {
+            backup: {
+              destinationPath: options.backup.destinationPath,
+              ...(options.backup.endpointURL ? { endpointURL: options.backup.endpointURL } : {}),
+              schedule: options.backup.schedule,
+              retentionPolicy: options.backup.retentionPolicy,
+              credentialsSecret: BACKUP_SECRET.name,
+              accessKeyIdKey: BACKUP_SECRET.accessKeyId,
+              secretAccessKeyKey: BACKUP_SECRET.secretAccessKey,
+            },
+          }
+        : {}),
+    },
+    forwardAuth: {
+      name: FORWARD_AUTH_MIDDLEWARE,
+      address: forwardAuthAddress(),
+      authResponseHeaders: [...AUTHENTIK_RESPONSE_HEADERS],
+      syncWave: String(WAVES.routes),
+    },
+    protectedRoutes: protectedRoutes(ctx),
+    routing: {
+      entryPoint: traefik.httpsEntryPoint,
+      clusterIssuer: clusterIssuer(stack.acme.environment),
+      outpostPath: OUTPOST_PATH,
+      authentik: {
+        name: authentikServerService(AUTHENTIK_NAMING),
+        namespace: NAMESPACE,
+        port: AUTHENTIK_SERVER_PORT,
+      },
+    },
+  };
+}
+
+/** A container env var read from a Secret key (the only way a credential reaches Authentik). */
+const fromSecret = (name: string, secret: string, key: string) => ({
+  name,
+  valueFrom: { secretKeyRef: { name: secret, key } },
+});
+
+/** The umbrella's values.yaml. */
+export function values(ctx: ComponentContext<Options>): Values {
+  const { stack } = ctx;
+  const authHost = stack.hosts.auth as string;
+  return {
+    'cloudnative-pg': {
+      // The Cluster CR below needs the CRDs; they are over 256 KiB, hence server-side apply on the Application.
+      crds: { create: true },
+      // Makes the operator's wave explicit (every resource of the chart but the CRDs carries it).
+      commonAnnotations: { [WAVE]: String(WAVES.operator) },
+    },
+    authentik: {
+      authentik: {
+        // Host/name/user only: the password comes from CNPG's generated Secret through global.env.
+        postgresql: { host: POSTGRES.rwService, name: POSTGRES.database, user: POSTGRES.owner },
+      },
+      global: {
+        // Both credentials only by reference; authentik.secret_key and authentik.postgresql.password stay "" so the
+        // chart's own config Secret omits them.
+        env: [
+          fromSecret('AUTHENTIK_SECRET_KEY', SECRET_KEY_SECRET.name, SECRET_KEY_SECRET.key),
+          fromSecret('AUTHENTIK_POSTGRESQL__PASSWORD', POSTGRES.appSecret, POSTGRES.passwordKey),
+        ],
+        // Server and worker start only once the CNPG Cluster (an earlier wave) is healthy.
+        deploymentAnnotations: { [WAVE]: String(WAVES.authentik) },
+      },
+      server: {
+        ingress: {
+          enabled: true,
+          ingressClassName: traefik.ingressClass,
+          hosts: [authHost],
+          annotations: {
+            'cert-manager.io/cluster-issuer': clusterIssuer(stack.acme.environment),
+            'traefik.ingress.kubernetes.io/router.entrypoints': traefik.httpsEntryPoint,
+          },
+          tls: [{ secretName: 'authentik-tls', hosts: [authHost] }],
+        },
+      },
+    },
+    ...ownValues(ctx),
+  };
+}
