@@ -1,5 +1,7 @@
+import { defineComponent } from '@idstack/core';
 import { renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import argocd, { applicationHealthLua, argocdServer } from './index.js';
 
 describe('argocd component', () => {
@@ -7,7 +9,7 @@ describe('argocd component', () => {
     domain: 'lab.example.org',
     acme: { environment: 'production' },
   });
-  const values = rendered.values['argo-cd'] as Record<string, any>;
+  const values = rendered.values['argo-cd'];
 
   it('installs the Application health check into argocd-cm', () => {
     expect(values.configs.cm['resource.customizations.health.argoproj.io_Application']).toBe(
@@ -30,7 +32,10 @@ describe('argocd component', () => {
   it('leaves no Helm hook on: the Redis password comes from a declared Secret', () => {
     expect(values.redisSecretInit.enabled).toBe(false);
     expect(rendered.planned.secrets).toEqual([
-      expect.objectContaining({ name: 'argocd-redis', keys: [expect.objectContaining({ key: 'auth', random: true })] }),
+      expect.objectContaining({
+        name: 'argocd-redis',
+        keys: [expect.objectContaining({ key: 'auth', random: true })],
+      }),
     ]);
   });
 
@@ -62,3 +67,39 @@ describe('argocd component', () => {
     expect([...again.files]).toEqual([...rendered.files]);
   });
 });
+
+describe('argocd behind Authentik forward-auth', () => {
+  // authentik-db itself needs argocd (a package cycle), so a stand-in declares the one option read here.
+  const authentikDb = defineComponent({
+    name: 'authentik-db',
+    description: 'stand-in',
+    tier: 'security',
+    namespace: 'authentik',
+    needs: [argocd],
+    charts: [],
+    options: z.object({ protect: z.array(z.string()).default(['hubble']) }),
+    values: () => ({}),
+    packageDir: rendered().planned.component.packageDir,
+  });
+
+  it('leaves its host to authentik-db when authentik-db protects Argo CD', () => {
+    const guarded = renderComponent(
+      argocd,
+      { components: { 'authentik-db': { protect: ['argocd'] } } },
+      { with: [authentikDb] },
+    );
+    expect(guarded.values['argo-cd'].server.ingress.enabled).toBe(false);
+    const open = renderComponent(argocd, {}, { with: [authentikDb] });
+    expect(open.values['argo-cd'].server.ingress.enabled).toBe(true);
+    const disabled = renderComponent(
+      argocd,
+      { components: { 'authentik-db': { enabled: false, protect: ['argocd'] } } },
+      { with: [authentikDb] },
+    );
+    expect(disabled.values['argo-cd'].server.ingress.enabled).toBe(true);
+  });
+});
+
+function rendered() {
+  return renderComponent(argocd, {});
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineComponent } from '@idstack/core';
+import { defineComponent, type Stack } from '@idstack/core';
 import { z } from 'zod';
 
 /** The Lua health checks installed into argocd-cm (tested by running them under Lua 5.1). */
@@ -12,6 +12,12 @@ export const ingressHealthLua = readFileSync(new URL('../lua/ingress-health.lua'
 
 /** Argo CD's server Service (plain HTTP behind Traefik), for components that route to it. */
 export const argocdServer = { service: 'argocd-server', namespace: 'argocd', port: 80 } as const;
+
+/** Does authentik-db put Argo CD behind forward-auth (`components.authentik-db.protect` lists it)? */
+function protectedByAuthentik(stack: Stack, enabled: (name: string) => boolean): boolean {
+  const protect = stack.components['authentik-db']?.protect;
+  return enabled('authentik-db') && Array.isArray(protect) && protect.includes('argocd');
+}
 
 export default defineComponent({
   name: 'argocd',
@@ -40,7 +46,7 @@ export default defineComponent({
       reason: 'every key becomes an argocd-cmd-params-cm entry (server.insecure, ...)',
     },
   ],
-  values: ({ stack, options }) => ({
+  values: ({ stack, options, enabled }) => ({
     'argo-cd': {
       global: { domain: stack.hosts.argocd },
       crds: { install: true, keep: true },
@@ -59,7 +65,8 @@ export default defineComponent({
       redisSecretInit: { enabled: false },
       server: {
         ingress: {
-          enabled: true,
+          // When authentik-db guards Argo CD with forward-auth, it serves this host itself (IngressRoute).
+          enabled: !protectedByAuthentik(stack, enabled),
           ingressClassName: 'traefik',
           hostname: stack.hosts.argocd,
           tls: true,

@@ -11,6 +11,10 @@ import type { Values } from './merge.js';
 import type { Plan, PlannedComponent } from './plan.js';
 import { writeOutputs } from './write.js';
 
+/** Parsed YAML as tests navigate it (assertions check the shape; the type would only get in the way). */
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML in tests is navigated freely and asserted on.
+export type Parsed = any;
+
 /** A component rendered (with everything it needs) into a fresh temp folder, as `idstack build` would. */
 export interface RenderedComponent {
   /** Output root holding charts/ and cluster/. */
@@ -19,11 +23,11 @@ export interface RenderedComponent {
   readonly files: FileMap;
   readonly planned: PlannedComponent;
   /** The umbrella's values.yaml, parsed. */
-  readonly values: Values;
+  readonly values: Parsed;
   /** cluster/apps/<name>.yaml, parsed. */
-  readonly application: Values;
+  readonly application: Parsed;
   /** charts/<name>/Chart.yaml, parsed. */
-  readonly chart: Values;
+  readonly chart: Parsed;
 }
 
 /**
@@ -46,7 +50,7 @@ export function renderComponent(
   writeOutputs(dir, files, MANAGED_OUTPUTS);
   const planned = plan.components.find((p) => p.component.name === component.name);
   if (!planned) throw new Error(`${component.name} is not enabled in this config`);
-  const read = (path: string) => parse(files.get(path) ?? 'null') as Values;
+  const read = (path: string): Parsed => parse(files.get(path) ?? 'null');
   return {
     dir,
     plan,
