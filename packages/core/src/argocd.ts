@@ -66,6 +66,7 @@ export function renderApplication(plan: Plan, planned: PlannedComponent): Values
       syncPolicy: {
         automated: { prune: argocd.prune, selfHeal: argocd.selfHeal },
         syncOptions: [...new Set(syncOptions)],
+        ...(argocd.namespaceMetadata ? { managedNamespaceMetadata: argocd.namespaceMetadata } : {}),
         retry: argocd.retry,
       },
       ...(argocd.ignoreDifferences.length ? { ignoreDifferences: argocd.ignoreDifferences } : {}),
@@ -76,9 +77,9 @@ export function renderApplication(plan: Plan, planned: PlannedComponent): Values
 /** Every namespace the stack deploys into. */
 export function stackNamespaces(plan: Plan): string[] {
   const all = new Set<string>([ARGOCD_NAMESPACE]);
-  for (const { component } of plan.components) {
+  for (const { component, otherNamespaces } of plan.components) {
     all.add(component.namespace);
-    for (const ns of component.otherNamespaces ?? []) all.add(ns);
+    for (const ns of otherNamespaces) all.add(ns);
   }
   return [...all].sort();
 }

@@ -28,7 +28,18 @@ export interface RequiredSecret {
   /** Why it exists. */
   readonly purpose: string;
   /** Its keys: what each holds, and whether `idstack secrets --create` may generate a random value. */
-  readonly keys: readonly { readonly key: string; readonly description: string; readonly random?: boolean }[];
+  readonly keys: readonly SecretKey[];
+}
+
+/** One key of a {@link RequiredSecret}. */
+export interface SecretKey {
+  readonly key: string;
+  /** What the value is. */
+  readonly description: string;
+  /** May `idstack secrets --create` generate it (32 random bytes)? @default false: only the operator has it */
+  readonly random?: boolean;
+  /** How a generated value is written. @default 'hex' */
+  readonly encoding?: 'hex' | 'base64';
 }
 
 /** One `ignoreDifferences` entry of an Argo CD Application. */
@@ -61,6 +72,11 @@ export interface ArgoOptions {
   readonly prune?: boolean;
   /** Undo manual changes in the cluster. @default true */
   readonly selfHeal?: boolean;
+  /**
+   * Labels and annotations Argo CD puts on the destination namespace it creates (`managedNamespaceMetadata`), e.g.
+   * Pod Security levels. @default none
+   */
+  readonly namespaceMetadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
 }
 
 /** What a component's functions see: the validated stack config and this component's own options. */
@@ -101,7 +117,7 @@ export interface Component<Options extends Values = Values> {
    * creates them through `managedNamespaceMetadata`-free `CreateNamespace` only for `namespace`, so the chart must
    * create these itself. @default none
    */
-  readonly otherNamespaces?: readonly string[];
+  readonly otherNamespaces?: readonly string[] | ((ctx: ComponentContext<Options>) => readonly string[]);
   /** Names of the components that must be synced and healthy first (when enabled). @default none */
   readonly needs: readonly string[];
   /** The needed components themselves (set by {@link defineComponent}). @default none */
@@ -133,6 +149,11 @@ export interface Component<Options extends Values = Values> {
   readonly hosts?: Readonly<Record<string, HostDeclaration>>;
   /** Secrets the operator must create; listed by `idstack secrets` and the chart README. @default none */
   readonly secrets?: (ctx: ComponentContext<Options>) => readonly RequiredSecret[];
+  /**
+   * How it works, for the chart README (markdown): what the component does that a user should understand before
+   * relying on it (what a policy kills, how to see an identity issued). @default none
+   */
+  readonly notes?: (ctx: ComponentContext<Options>) => string;
   /** Steps outside the cluster the operator must do by hand (router ports, DNS, upstream accounts). @default none */
   readonly manualSteps?: (ctx: ComponentContext<Options>) => readonly string[];
   /** How Argo CD syncs it. */

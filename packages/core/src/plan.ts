@@ -16,10 +16,15 @@ export interface PlannedComponent {
   readonly charts: readonly UpstreamChart[];
   /** The umbrella's values.yaml content (stack.yaml's `values` overrides merged in). */
   readonly values: Values;
-  readonly argocd: Required<Omit<ArgoOptions, 'retry'>> & {
-    readonly retry: NonNullable<ArgoOptions['retry']>;
-  };
+  readonly argocd: Required<Omit<ArgoOptions, 'retry' | 'namespaceMetadata'>> &
+    Pick<ArgoOptions, 'namespaceMetadata'> & {
+      readonly retry: NonNullable<ArgoOptions['retry']>;
+    };
+  /** Namespaces besides its own that its charts install into. */
+  readonly otherNamespaces: readonly string[];
   readonly secrets: readonly RequiredSecret[];
+  /** The README's "How it works" section (markdown), if any. */
+  readonly notes: string;
   readonly manualSteps: readonly string[];
 }
 
@@ -73,8 +78,14 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
         retry: argo.retry ?? DEFAULT_RETRY,
         prune: argo.prune ?? true,
         selfHeal: argo.selfHeal ?? true,
+        ...(argo.namespaceMetadata ? { namespaceMetadata: argo.namespaceMetadata } : {}),
       },
+      otherNamespaces:
+        typeof component.otherNamespaces === 'function'
+          ? component.otherNamespaces(ctx)
+          : (component.otherNamespaces ?? []),
       secrets: component.secrets?.(ctx) ?? [],
+      notes: component.notes?.(ctx) ?? '',
       manualSteps: component.manualSteps?.(ctx) ?? [],
     };
   });

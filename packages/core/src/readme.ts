@@ -51,6 +51,7 @@ export function renderChartReadme(plan: Plan, planned: PlannedComponent): string
       Object.fromEntries(Object.entries(planned.values).filter(([k]) => !aliases.has(k))),
     ),
     secrets: planned.secrets.map((s) => ({ ...s, namespace: s.namespace ?? component.namespace })),
+    notes: planned.notes.trim(),
     manualSteps: planned.manualSteps,
   });
 }
