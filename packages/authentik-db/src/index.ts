@@ -6,7 +6,6 @@ import ingress from '@idstack/ingress';
 import spire from '@idstack/spire';
 import { knobs } from './knobs.js';
 import {
-  AUTHENTIK_CHART,
   AUTHENTIK_NAMING,
   AUTHENTIK_SERVER_PORT,
   authentikServerService,
@@ -54,7 +53,7 @@ export default defineComponent({
   needs: [ingress, spire, ciliumTetragon, argocd],
   charts: [
     { name: 'cloudnative-pg', repository: 'https://cloudnative-pg.github.io/charts', version: '0.29.0' },
-    { name: AUTHENTIK_CHART, repository: 'https://charts.goauthentik.io', version: '2026.8.0' },
+    { name: 'authentik', repository: 'https://charts.goauthentik.io', version: '2026.8.0' },
   ],
   hosts: {
     auth: { prefix: 'auth', description: 'Authentik: single sign-on, admin UI, OIDC issuer' },

@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@idstack/core';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { mirrorCommand } from './commands/mirror.js';
+import { packageCommand } from './commands/package.js';
+import { releaseCommand } from './commands/release.js';
 import { secretsCommand } from './commands/secrets.js';
 
 /** Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad config. */
@@ -15,15 +18,24 @@ Commands:
   build      render charts/, cluster/ and stack.schema.json from stack.yaml (atomic; nothing changes on error)
   check      prove the output is what Argo CD and the upstream charts will accept (exit 1 on any failure)
   secrets    list the Secrets the stack expects (never writes a value to git); --create makes random ones via kubectl
+  mirror     copy every pinned upstream chart into the mirror (stack.yaml \`mirror\` or --mirror), skipping what is there
+  package    helm dependency build + helm package every chart into dist/charts/, with a Helm repository index.yaml
+  release    package, then push every chart version the registry lacks (source.registry or --registry); --tag tags them
 
 Options:
   --config <file>   the stack config (default: <root>/stack.yaml; missing = built-in defaults)
   --root <dir>      the repository root holding charts/ and cluster/ (default: current directory)
   --out <dir>       build: write the output under <dir> instead of --root
   --json            check, secrets: machine-readable output
+  --registry <oci>  release: the OCI registry prefix to publish to (default: source.registry in stack.yaml)
+  --mirror <url>    mirror: the mirror to fill (default: mirror in stack.yaml)
+  --dist <dir>      package, release: output folder (default: <root>/dist/charts; mirror: <root>/dist/mirror)
+  --url <url>       package, release: base URL written into dist/charts/index.yaml
+  --plain-http      mirror, package, release: plain HTTP to OCI registries (automatic on loopback)
+  --tag             release: git-tag the released versions (changeset tag) after publishing
   -h, --help        this help
 
-Exit codes: 0 ok, 1 check failed, 2 bad usage or invalid config.
+Exit codes: 0 ok, 1 check (or mirror/package/release) failed, 2 bad usage or invalid config.
 `;
 
 export interface CommonOptions {
@@ -33,11 +45,23 @@ export interface CommonOptions {
   readonly json: boolean;
   readonly create: boolean;
   readonly offline: boolean;
+  readonly registry?: string;
+  readonly mirror?: string;
+  readonly dist?: string;
+  readonly url?: string;
+  readonly plainHttp: boolean;
+  readonly tag: boolean;
+}
+
+/** Where a command writes: stdout/stderr, or a capture in tests. */
+export interface Io {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
 }
 
 export async function main(
   argv: readonly string[],
-  io = { out: process.stdout, err: process.stderr },
+  io: Io = { out: process.stdout, err: process.stderr },
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -59,6 +83,12 @@ export async function main(
         return await checkCommand(options, io);
       case 'secrets':
         return await secretsCommand(options, io);
+      case 'mirror':
+        return await mirrorCommand(options, io);
+      case 'package':
+        return await packageCommand(options, io);
+      case 'release':
+        return await releaseCommand(options, io);
       default:
         io.err.write(`idstack: unknown command "${command}"\n\n${USAGE}`);
         return EXIT.usage;
@@ -83,6 +113,12 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean', default: false },
       create: { type: 'boolean', default: false },
       offline: { type: 'boolean', default: false },
+      registry: { type: 'string' },
+      mirror: { type: 'string' },
+      dist: { type: 'string' },
+      url: { type: 'string' },
+      'plain-http': { type: 'boolean', default: false },
+      tag: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -95,6 +131,12 @@ function parse(argv: readonly string[]) {
     json: values.json ?? false,
     create: values.create ?? false,
     offline: values.offline ?? false,
+    ...(values.registry ? { registry: values.registry } : {}),
+    ...(values.mirror ? { mirror: values.mirror } : {}),
+    ...(values.dist ? { dist: values.dist } : {}),
+    ...(values.url ? { url: values.url } : {}),
+    plainHttp: values['plain-http'] ?? false,
+    tag: values.tag ?? false,
   };
   return { command: positionals[0], options, help: values.help ?? false };
 }

@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+
+/** A chart to check: its rendered folder and the package (and so the git tag) its version comes from. */
+export interface VersionedChart {
+  readonly name: string;
+  /** npm package name; changesets tags a private package's release as `<packageName>@<version>`. */
+  readonly packageName: string;
+  readonly version: string;
+  /** The rendered chart folder (`charts/<name>`), inside the git work tree. */
+  readonly dir: string;
+}
+
+export interface UnbumpedChart {
+  readonly name: string;
+  readonly version: string;
+  readonly tag: string;
+  /** Files (relative to the chart folder) that differ from the tagged release. */
+  readonly changed: readonly string[];
+}
+
+/** The git tag changesets creates for a private package's release (`privatePackages.tag: true`). */
+export function releaseTag(packageName: string, version: string): string {
+  return `${packageName}@${version}`;
+}
+
+/**
+ * chart-testing's version check, against releases instead of a target branch: a chart whose version was released
+ * (its tag `<package>@<version>` exists) must be byte-identical to what that tag holds. Any difference (a core
+ * change that alters the rendered chart, a template edit, a dependency bump) needs a new version, i.e. a changeset
+ * on that component; otherwise the registry would keep serving the old content under the same version.
+ * Returns the offenders (empty when fine). Charts whose version has no tag yet are new releases and pass.
+ */
+export async function unbumpedCharts(
+  gitRoot: string,
+  charts: readonly VersionedChart[],
+): Promise<UnbumpedChart[]> {
+  const offenders: UnbumpedChart[] = [];
+  const top = realpathSync(
+    `${(await git(gitRoot, ['rev-parse', '--show-toplevel'])).stdout}`.trim() || gitRoot,
+  );
+  for (const chart of charts) {
+    const tag = releaseTag(chart.packageName, chart.version);
+    const exists = await git(top, ['rev-parse', '--quiet', '--verify', `refs/tags/${tag}`]);
+    if (exists.exitCode !== 0) continue;
+    const prefix = relative(top, existsSync(chart.dir) ? realpathSync(chart.dir) : chart.dir)
+      .split('\\')
+      .join('/');
+    const listed = await git(top, ['ls-tree', '-r', '--name-only', '--full-tree', tag, '--', `${prefix}/`]);
+    const tagged = new Set(
+      `${listed.stdout}`
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => p.slice(prefix.length + 1)),
+    );
+    const current = new Set(existsSync(chart.dir) ? filesUnder(chart.dir) : []);
+    const changed: string[] = [];
+    for (const file of [...new Set([...tagged, ...current])].sort()) {
+      if (!tagged.has(file) || !current.has(file)) {
+        changed.push(file);
+        continue;
+      }
+      const then = await git(top, ['show', `${tag}:${prefix}/${file}`], { stripFinalNewline: false });
+      if (then.stdout !== readFileSync(join(chart.dir, file), 'utf8')) changed.push(file);
+    }
+    if (changed.length) offenders.push({ name: chart.name, version: chart.version, tag, changed });
+  }
+  return offenders;
+}
+
+/** One line per offender, for `idstack release` and `idstack check`. */
+export function describeUnbumped(offenders: readonly UnbumpedChart[]): string[] {
+  return offenders.map(
+    (o) =>
+      `charts/${o.name} differs from its release ${o.tag} (${o.changed.join(', ')}) but its version is still ${o.version}: add a changeset for ${o.tag.slice(0, o.tag.lastIndexOf('@'))} (pnpm changeset) and run \`pnpm changeset version && pnpm build\``,
+  );
+}
+
+function filesUnder(dir: string, base = dir): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const full = join(dir, entry);
+      return statSync(full).isDirectory()
+        ? filesUnder(full, base)
+        : [relative(base, full).split('\\').join('/')];
+    });
+}
+
+function git(cwd: string, args: readonly string[], options: { stripFinalNewline?: boolean } = {}) {
+  return execa('git', args, { cwd, reject: false, stripFinalNewline: options.stripFinalNewline ?? true });
+}

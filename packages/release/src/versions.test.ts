@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Component, readPackageInfo } from '@idstack/core';
+import { Ajv } from 'ajv';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { allComponents, renderInto } from './test-support/fixtures.js';
+
+const UPSTREAM = process.env.IDSTACK_UPSTREAM ?? '/work/shared/upstream';
+let components: Component[];
+
+beforeAll(async () => {
+  components = await allComponents();
+});
+
+describe('chart versions', () => {
+  it('Chart.yaml version is the package version, for every component, in both source modes', () => {
+    for (const config of [
+      {},
+      { source: { charts: 'oci', registry: 'oci://registry.example.net/idstack' } },
+    ]) {
+      const { files } = renderInto(components, config);
+      for (const c of components) {
+        const chart = parse(files.get(`charts/${c.name}/Chart.yaml`) as string);
+        expect(chart.version, c.name).toBe(readPackageInfo(c.packageDir).version);
+        expect(chart.name).toBe(c.name);
+      }
+    }
+  });
+
+  it('no component ships a hand-written Chart.yaml that could carry another version', () => {
+    for (const c of components)
+      expect(existsSync(join(c.packageDir, 'chart', 'Chart.yaml')), c.name).toBe(false);
+  });
+});
+
+/**
+ * Applications in both modes against Argo CD's own Application CRD (v3.4.4), with unknown fields refused.
+ * The oci shape is Argo CD's Helm-over-OCI source: `repoURL` is the registry prefix WITHOUT `oci://`, `chart` the
+ * chart name, `targetRevision` its exact version (no range: OCI has no index to resolve one), no `path`.
+ * (Argo CD 3.1+ also takes `repoURL: oci://<prefix>/<chart>` with `path: .`; both work in 3.4, this one works
+ * since 2.x and needs no repository Secret for a public registry.)
+ */
+describe('Applications', () => {
+  const validate = applicationValidator();
+  for (const mode of ['git', 'oci'] as const) {
+    it(`validate against the Application CRD in ${mode} mode`, () => {
+      const { files } = renderInto(components, {
+        source: { charts: mode, registry: 'oci://ghcr.io/someone/idstack-charts' },
+      });
+      for (const c of components) {
+        const app = parse(files.get(`cluster/apps/${c.name}.yaml`) as string);
+        expect(validate(app), `${c.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        // The strict schema does refuse what Argo CD would not know.
+        expect(
+          validate({ ...app, spec: { ...app.spec, source: { ...app.spec.source, chartt: c.name } } }),
+        ).toBe(false);
+        const { source } = app.spec;
+        if (mode === 'oci') {
+          expect(source).toEqual({
+            repoURL: 'ghcr.io/someone/idstack-charts',
+            chart: c.name,
+            targetRevision: readPackageInfo(c.packageDir).version,
+            helm: { releaseName: c.name },
+          });
+        } else {
+          expect(source).toMatchObject({ path: `charts/${c.name}`, targetRevision: 'main' });
+          expect(source.chart).toBeUndefined();
+        }
+      }
+    });
+  }
+});
+
+/** The CRD's openAPIV3Schema, made strict (every object without preserve-unknown-fields refuses extra keys). */
+function applicationValidator() {
+  const crd = parse(
+    readFileSync(join(UPSTREAM, 'argo-cd', '10.1.1', 'crds', 'application-crd.yaml'), 'utf8'),
+  );
+  const schema = crd.spec.versions.find((v: { name: string }) => v.name === 'v1alpha1').schema
+    .openAPIV3Schema;
+  const strict = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strict);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) if (!k.startsWith('x-kubernetes-')) out[k] = strict(v);
+    const n = node as Record<string, unknown>;
+    if (n.properties && !n['x-kubernetes-preserve-unknown-fields'] && n.additionalProperties === undefined)
+      out.additionalProperties = false;
+    return out;
+  };
+  return new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(
+    strict(schema) as object,
+  );
+}
