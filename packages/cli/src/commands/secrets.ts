@@ -30,7 +30,8 @@ export async function secretsCommand(
     for (const k of s.keys)
       io.out.write(`#   ${k.key}: ${k.description}${k.random ? ' (random is fine)' : ''}\n`);
     const literals = s.keys.map(
-      (k) => `--from-literal=${k.key}=${k.random ? `"$(openssl rand -${k.encoding ?? 'hex'} 32)"` : `'<${k.key}>'`}`,
+      (k) =>
+        `--from-literal=${k.key}=${k.random ? `"$(openssl rand -${k.encoding ?? 'hex'} 32)"` : `'<${k.key}>'`}`,
     );
     io.out.write(`kubectl create namespace ${s.namespace} --dry-run=client -o yaml | kubectl apply -f -\n`);
     io.out.write(`kubectl -n ${s.namespace} create secret generic ${s.name} ${literals.join(' ')}\n`);
@@ -46,7 +47,9 @@ export async function secretsCommand(
       io.out.write(`keep ${s.namespace}/${s.name}: already exists\n`);
       continue;
     }
-    const args = s.keys.map((k) => `--from-literal=${k.key}=${randomBytes(32).toString(k.encoding ?? 'hex')}`);
+    const args = s.keys.map(
+      (k) => `--from-literal=${k.key}=${randomBytes(32).toString(k.encoding ?? 'hex')}`,
+    );
     await execa('kubectl', ['-n', s.namespace, 'create', 'secret', 'generic', s.name, ...args]);
     io.out.write(`created ${s.namespace}/${s.name}\n`);
   }
