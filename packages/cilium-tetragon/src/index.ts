@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import argocd from '@idstack/argocd';
 import { defineComponent } from '@idstack/core';
 import { ciliumValues } from './cilium.js';
-import { manualSteps } from './manual-steps.js';
+import { manualSteps, shellPolicyNotes } from './manual-steps.js';
 import { options } from './options.js';
 import { knobs, shellPolicyKnob } from './policy.js';
 import { tetragonValues } from './tetragon.js';
@@ -28,6 +28,7 @@ export default defineComponent({
     tetragon: tetragonValues(),
     shellPolicy: shellPolicyKnob(options),
   }),
+  notes: ({ options }) => shellPolicyNotes(options),
   manualSteps: ({ options }) => manualSteps(options),
   argocd: ({ options }) => ({
     // The CNI: installed before Argo CD (bootstrap), adopted, never pruned nor cascade-deleted (no finalizer).

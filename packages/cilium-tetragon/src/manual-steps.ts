@@ -34,8 +34,12 @@ function distributionSteps(options: Options): string[] {
   }
 }
 
-/** What the shell policy does in this build, and how to move between audit and enforce. */
-function shellPolicySteps(options: Options): string[] {
+/** What the shell policy does in this build, and how to move between audit and enforce (README "How it works"). */
+export function shellPolicyNotes(options: Options): string {
+  return shellPolicyParagraphs(options).join('\n\n');
+}
+
+function shellPolicyParagraphs(options: Options): string[] {
   const p = options.shellPolicy;
   const key = 'components.cilium-tetragon.shellPolicy';
   if (p.mode === 'off') return [`The block-shell policy is off (${code(`${key}.mode: off`)}).`];
@@ -58,7 +62,6 @@ export function manualSteps(options: Options): string[] {
   return [
     'Cilium is the CNI, so it is installed before Argo CD exists, with this very chart and values (the Application then adopts the release and never prunes it): `helm dependency build charts/cilium-tetragon && helm install cilium-tetragon charts/cilium-tetragon -n kube-system --set shellPolicy.enabled=false` (a plain helm install cannot create the TracingPolicy in the same release as its CRD; Argo CD adds it on its first sync).',
     ...distributionSteps(options),
-    ...shellPolicySteps(options),
     `Hubble UI has no Ingress here: authentik-db serves it behind SSO, or run ${code(`kubectl -n ${hubbleUi.namespace} port-forward svc/${hubbleUi.service} 12000:${hubbleUi.port}`)}.`,
   ];
 }

@@ -46,7 +46,9 @@ export default defineComponent({
         {
           key: SECRETS.management.datastoreEncryptionKey,
           description:
-            'Exactly 32 random bytes, base64-encoded: `openssl rand -base64 32` (a hex string is not a valid AES-256 key). Never change it afterwards: the store would become unreadable.',
+            'Exactly 32 random bytes, base64-encoded (a hex string is not a valid AES-256 key). Never change it afterwards: the store would become unreadable.',
+          random: true,
+          encoding: 'base64',
         },
       ],
     },

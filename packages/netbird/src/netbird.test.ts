@@ -316,8 +316,10 @@ describe('secrets', () => {
     const secrets = Object.fromEntries(byDefault.planned.secrets.map((s) => [s.name, s.keys]));
     expect(Object.keys(secrets).sort()).toEqual(['netbird-authentik', 'netbird-management', 'netbird-relay']);
     expect(secrets['netbird-relay']).toEqual([expect.objectContaining({ key: 'authSecret', random: true })]);
-    // The datastore key must be 32 base64 bytes, which `idstack secrets --create` (hex) does not produce.
-    expect(secrets['netbird-management']?.[0]?.random).toBeFalsy();
+    // The datastore key must be 32 bytes, base64-encoded: generated as such, never as hex.
+    expect(secrets['netbird-management']).toEqual([
+      expect.objectContaining({ key: 'datastoreEncryptionKey', random: true, encoding: 'base64' }),
+    ]);
     expect(secrets['netbird-authentik']?.map((k) => k.key)).toEqual(['serviceAccountPassword']);
     expect(
       nodePort.planned.secrets.find((s) => s.name === 'netbird-authentik')?.keys.map((k) => k.key),

@@ -114,6 +114,12 @@ describe('spire component with defaults', () => {
     );
   });
 
+  it('has Argo CD create its namespace with the restricted Pod Security level', () => {
+    expect((rendered.application as Obj).spec.syncPolicy.managedNamespaceMetadata).toEqual({
+      labels: { 'pod-security.kubernetes.io/enforce': 'restricted' },
+    });
+  });
+
   it('renders the default ClusterSPIFFEID with the literal SPIRE template, the trust domain and the className', () => {
     const ids = ofKind(objects, 'ClusterSPIFFEID');
     expect(ids.map((o) => o.metadata.name)).toEqual(['spire-default']);

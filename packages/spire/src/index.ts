@@ -43,6 +43,8 @@ export default defineComponent({
   values,
   knobs,
   argocd: {
+    // The chart would label spire-server "restricted" if it created it; Argo CD creates it, so Argo CD labels it.
+    namespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
     // The controller manager writes the trust bundle into the webhook's caBundle at runtime (and rewrites it on
     // every CA rotation); it touches nothing else there (its webhook manager only patches caBundle, and the
     // failurePolicy-patching hooks are off), so only caBundle is ignored.
@@ -55,12 +57,16 @@ export default defineComponent({
       },
     ],
   },
-  manualSteps: ({ stack, options }) => [
-    `Nothing to configure for PSAT node attestation on k3s or Talos: agents present projected service-account tokens (audience "spire-server") that the server checks with a TokenReview, which every Kubernetes API server supports. The trust domain is \`${stack.spiffe.trustDomain}\` (a name, never a URL: every identity is spiffe://${stack.spiffe.trustDomain}/...); changing it later re-issues every identity and invalidates every trust bundle.`,
+  notes: ({ stack, options }) =>
+    [
+      `Every pod gets the SPIFFE ID \`spiffe://${stack.spiffe.trustDomain}/ns/<namespace>/sa/<service-account>\` (an X.509 SVID valid 1h, rotated at half-life) through the Workload API socket the SPIFFE CSI driver mounts. The trust domain is a name, never a URL; changing it later re-issues every identity and invalidates every trust bundle.`,
+      `Nodes attest with Kubernetes PSAT: agents present projected service-account tokens (audience "spire-server") that the server checks with a TokenReview, which every Kubernetes API server supports, so there is nothing to configure on k3s or Talos.`,
+      `The controller manager only acts on ClusterSPIFFEIDs with \`spec.className: ${options.className}\`: give that className to any ClusterSPIFFEID you write yourself (or add it under \`components.spire.extraIdentities\`, which sets it for you).`,
+      `To see an identity issued: set \`components.spire.example.enabled: true\`, build and let Argo CD sync, then \`kubectl -n ${EXAMPLE_NAMESPACE} logs deploy/spire-example -f\` prints the X.509 SVID spiffe://${stack.spiffe.trustDomain}/ns/${EXAMPLE_NAMESPACE}/sa/spire-example and a new one about every 30 minutes. \`kubectl get clusterspiffeids\` shows how many pods each registration selected (status.stats).`,
+      'If the Tetragon shell-kill policy is enforcing, the spire-system namespace must stay spared: the agent pods run short bash init containers (socket alias links).',
+    ].join('\n\n'),
+  manualSteps: ({ options }) => [
     `The SPIRE server keeps its datastore on a 1Gi PersistentVolume${options.storageClass ? ` of StorageClass \`${options.storageClass}\`` : ' of the default StorageClass (k3s ships local-path; on Talos install one first, or set `components.spire.storageClass`)'}.`,
-    `The controller manager only acts on ClusterSPIFFEIDs with \`spec.className: ${options.className}\`: give that className to any ClusterSPIFFEID you write yourself (or add it under \`components.spire.extraIdentities\`, which sets it for you).`,
-    `To see an identity issued: set \`components.spire.example.enabled: true\`, build and let Argo CD sync, then \`kubectl -n ${EXAMPLE_NAMESPACE} logs deploy/spire-example -f\` prints the X.509 SVID spiffe://${stack.spiffe.trustDomain}/ns/${EXAMPLE_NAMESPACE}/sa/spire-example and a new one about every 30 minutes (1h TTL, rotated at half-life). \`kubectl get clusterspiffeids\` shows how many pods each registration selected (status.stats).`,
-    'If the Tetragon shell-kill policy is enforcing, the spire-system namespace must stay spared: the agent pods run short bash init containers (socket alias links).',
   ],
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
 });
