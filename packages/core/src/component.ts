@@ -76,7 +76,10 @@ export interface ArgoOptions {
    * Labels and annotations Argo CD puts on the destination namespace it creates (`managedNamespaceMetadata`), e.g.
    * Pod Security levels. @default none
    */
-  readonly namespaceMetadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
+  readonly namespaceMetadata?: {
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
 }
 
 /** What a component's functions see: the validated stack config and this component's own options. */

@@ -70,7 +70,7 @@ describe('spire component with defaults', () => {
       system: { create: true },
     });
     expect(spire.namespace).toBe('spire-server');
-    expect(spire.otherNamespaces).toEqual(['spire-system', 'spire-example']);
+    expect(rendered.planned.otherNamespaces).toEqual(['spire-system']);
     expect((rendered.application as Obj).spec.destination.namespace).toBe('spire-server');
     expect((rendered.application as Obj).spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
   });
@@ -182,6 +182,10 @@ describe('spire component with every option set', () => {
     expect(spireValues['spire-server'].controllerManager.className).toBe('homelab-ids');
     expect(spireValues['spire-server'].caTTL).toBe('48h');
     expect(spireValues['spire-server'].defaultX509SvidTTL).toBe('1h');
+  });
+
+  it('lets the AppProject allow the example namespace only when the example is on', () => {
+    expect(rendered.planned.otherNamespaces).toEqual(['spire-system', 'spire-example']);
   });
 
   it('puts the className on every ClusterSPIFFEID and the trust domain in the default one', () => {

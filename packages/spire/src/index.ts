@@ -33,7 +33,11 @@ export default defineComponent({
   // The release namespace: the server and controller manager run here (Argo CD creates it).
   namespace: SERVER_NAMESPACE,
   // spire-system: agents and CSI driver (created by the spire chart); spire-example: the demo (created by ours).
-  otherNamespaces: [SYSTEM_NAMESPACE, EXAMPLE_NAMESPACE],
+  // The chart creates spire-system; the example (when on) renders its own namespace.
+  otherNamespaces: ({ options }) => [
+    SYSTEM_NAMESPACE,
+    ...(options.example.enabled ? [EXAMPLE_NAMESPACE] : []),
+  ],
   needs: [ciliumTetragon],
   charts: [
     { name: 'spire-crds', repository: 'https://spiffe.github.io/helm-charts-hardened/', version: '0.6.0' },

@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { lintAndRenderOwnTemplates } from '@idstack/core';
 import type { Finding, Rule } from './types.js';
 
 /** Every chart passes `helm lint --strict`, and its own templates render with `helm template`. */
@@ -7,14 +5,11 @@ export const helmLint: Rule = {
   id: 'helm-lint',
   description:
     'helm lint --strict and helm template pass on every chart (own templates, dependencies stripped)',
-  run: async ({ root, plan }) => {
+  run: async (ctx) => {
     const results = await Promise.all(
-      plan.components.map(async ({ component }) => {
-        const { lint, template } = await lintAndRenderOwnTemplates(
-          join(root, 'charts', component.name),
-          component.name,
-          component.namespace,
-        );
+      ctx.plan.components.map(async ({ component }) => {
+        // Shared with the other rules: each chart is rendered once per check.
+        const { lint, template } = await ctx.ownRender(component.name);
         const found: Finding[] = [];
         if (lint.exitCode !== 0) {
           found.push({
@@ -23,6 +18,7 @@ export const helmLint: Rule = {
             chart: component.name,
             where: `charts/${component.name}`,
             message: `helm lint --strict failed:\n${lint.stdout}${lint.stderr}`.trim(),
+            fix: 'fix the chart so `helm lint --strict` passes (run it on a copy without dependencies)',
           });
         }
         if (template.exitCode !== 0) {
@@ -32,6 +28,7 @@ export const helmLint: Rule = {
             chart: component.name,
             where: `charts/${component.name}/templates`,
             message: `helm template failed:\n${template.stderr}`.trim(),
+            fix: 'fix the template error helm names above',
           });
         }
         return found;

@@ -1,13 +1,27 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { FileMap } from '@idstack/core';
+import { driftTraps } from './drift-traps.js';
 import { helmLint } from './helm-lint.js';
 import { inSync } from './in-sync.js';
 import { placeholders } from './placeholders.js';
+import { resourceSchemas } from './resource-schemas.js';
+import { secrets } from './secrets.js';
+import { syncOrder } from './sync-order.js';
 import type { CheckContext, Finding, Rule } from './types.js';
+import { upstreamValues } from './upstream-values.js';
 
 /** Every rule `idstack check` runs, in report order. */
-export const rules: readonly Rule[] = [placeholders, inSync, helmLint];
+export const rules: readonly Rule[] = [
+  placeholders,
+  inSync,
+  helmLint,
+  upstreamValues,
+  resourceSchemas,
+  syncOrder,
+  driftTraps,
+  secrets,
+];
 
 /** Reads `charts/**` and `cluster/**` under `root` as a FileMap (paths relative to root, sorted). */
 export function readOutput(root: string): FileMap {

@@ -1,4 +1,5 @@
-import type { Component, FileMap, Plan, Stack } from '@idstack/core';
+import type { Component, FileMap, Plan, Stack, Values } from '@idstack/core';
+import type { Upstream } from './upstream.js';
 
 /** One thing `idstack check` found. */
 export interface Finding {
@@ -16,6 +17,32 @@ export interface Finding {
   readonly fix?: string;
 }
 
+/** A Kubernetes object of the output, with the file it comes from. */
+export interface K8sObject {
+  readonly object: Values;
+  /** Output file it was rendered from: `charts/<chart>/templates/x.yaml` or `cluster/apps/x.yaml`. */
+  readonly file: string;
+  /** The chart (component) it belongs to, or `cluster`. */
+  readonly chart: string;
+}
+
+/** A chart's own templates, linted and rendered once per check (dependencies stripped). */
+export interface OwnRender {
+  readonly lint: { readonly exitCode?: number; readonly stdout: string; readonly stderr: string };
+  readonly template: { readonly exitCode?: number; readonly stdout: string; readonly stderr: string };
+  /** The rendered objects (empty when `helm template` failed). */
+  readonly objects: readonly K8sObject[];
+}
+
+/** The dependencies listed in a chart's Chart.yaml on disk. */
+export interface ChartDependency {
+  readonly name: string;
+  readonly version: string;
+  readonly repository?: string;
+  readonly alias?: string;
+  readonly condition?: string;
+}
+
 /** What every rule sees: the config, the plan, and the output as it is on disk. */
 export interface CheckContext {
   readonly root: string;
@@ -28,6 +55,16 @@ export interface CheckContext {
   readonly rendered: FileMap;
   /** Folder of the pinned upstream data (values, schemas, CRDs). */
   readonly upstreamDir: string;
+  /** The pinned upstream data, read once. */
+  readonly upstream: Upstream;
+  /** `helm lint --strict` + `helm template` of a chart's own templates; memoized: each chart renders once. */
+  readonly ownRender: (chart: string) => Promise<OwnRender>;
+  /** Every object under cluster/ (Applications, AppProjects, root). */
+  readonly clusterObjects: () => readonly K8sObject[];
+  /** A chart's values.yaml on disk, parsed (undefined when missing or not a mapping). */
+  readonly chartValues: (chart: string) => Values | undefined;
+  /** A chart's Chart.yaml dependencies on disk. */
+  readonly chartDependencies: (chart: string) => readonly ChartDependency[];
 }
 
 /** A check rule: a name, what it proves, and a function returning its findings. */

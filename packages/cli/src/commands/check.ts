@@ -1,5 +1,5 @@
-import { resolve } from 'node:path';
 import { loadStackFile, renderStack } from '@idstack/core';
+import { createCheckContext } from '../check/context.js';
 import { formatReport } from '../check/report.js';
 import { readOutput, runChecks } from '../check/run.js';
 import { components } from '../components.js';
@@ -13,24 +13,24 @@ export async function checkCommand(
   const started = performance.now();
   const stack = loadStackFile(options.config, components);
   const { plan, files } = renderStack(components, stack);
-  const results = await runChecks({
+  const ctx = createCheckContext({
     root: options.root,
     components,
     stack,
     plan,
     output: readOutput(options.root),
     rendered: files,
-    upstreamDir: process.env.IDSTACK_UPSTREAM ?? resolve(options.root, '..', 'shared', 'upstream'),
   });
+  const results = await runChecks(ctx);
   const findings = results.flatMap((r) => r.findings);
   const ms = Math.round(performance.now() - started);
   const errors = findings.filter((f) => f.severity === 'error').length;
   if (options.json) {
     io.out.write(
-      `${JSON.stringify({ ok: errors === 0, errors, warnings: findings.length - errors, ms, rules: results, findings }, null, 2)}\n`,
+      `${JSON.stringify({ ok: errors === 0, errors, warnings: findings.length - errors, ms, upstream: ctx.upstreamDir, rules: results, findings }, null, 2)}\n`,
     );
   } else {
-    io.out.write(formatReport(findings, results.length, ms));
+    io.out.write(formatReport(findings, results, ms));
   }
   return errors === 0 ? 0 : 1;
 }

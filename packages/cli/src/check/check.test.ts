@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { loadStackFile, renderStack } from '@idstack/core';
+import { describe, expect, it } from 'vitest';
+import { components } from '../components.js';
+import { createCheckContext } from './context.js';
+import { formatReport } from './report.js';
+import { readOutput, rules } from './run.js';
+import { secretLikeKey } from './secrets.js';
+import { structuralToJsonSchema } from './structural.js';
+import { checkJson, renderRoot, runCli } from './testing.js';
+
+const fullExample = readFileSync(new URL('../../../../examples/full/stack.yaml', import.meta.url), 'utf8');
+
+describe('idstack check on complete stacks', () => {
+  // These render every component as it is now: while a component is mid-edit, they may fail for a while.
+  it.each([
+    ['the default stack (no stack.yaml)', undefined],
+    ['the fully enabled example (examples/full/stack.yaml)', fullExample],
+  ])('passes on %s', async (_name, config) => {
+    const root = renderRoot(config);
+    const { code, findings } = await checkJson(root);
+    const errors = findings.filter((f) => f.severity === 'error');
+    expect(errors, formatReport(errors, [], 0)).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  it('prints a report grouped by chart with a summary line, and --json for machines', async () => {
+    const root = renderRoot();
+    const human = await runCli(['check', '--root', root]);
+    expect(human.out).toMatch(/^stack\.yaml: 0 error\(s\), \d+ warning\(s\)$/m);
+    expect(human.out).toMatch(
+      /^idstack check: (passed|FAILED): \d+ error\(s\), \d+ warning\(s\) from \d+ rules in \d+ ms$/m,
+    );
+    const machine = await runCli(['check', '--root', root, '--json']);
+    const report = JSON.parse(machine.out) as { ok: boolean; rules: { rule: string }[] };
+    expect(report.rules.map((r) => r.rule)).toEqual(rules.map((r) => r.id));
+    expect(machine.code).toBe(report.ok ? 0 : 1);
+  });
+
+  it('renders each chart once per check, shared by every rule', async () => {
+    const root = renderRoot();
+    const stack = loadStackFile(`${root}/stack.yaml`, components);
+    const { plan, files } = renderStack(components, stack);
+    const ctx = createCheckContext({
+      root,
+      components,
+      stack,
+      plan,
+      output: readOutput(root),
+      rendered: files,
+    });
+    const name = plan.components[0]?.component.name as string;
+    expect(ctx.ownRender(name)).toBe(ctx.ownRender(name));
+    expect((await ctx.ownRender(name)).template.exitCode).toBe(0);
+  });
+});
+
+describe('rule details', () => {
+  it('treats CRD objects as closed unless they preserve unknown fields, honouring int-or-string', () => {
+    const schema = structuralToJsonSchema({
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: {
+            port: { 'x-kubernetes-int-or-string': true },
+            free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+          },
+        },
+      },
+    }) as {
+      properties: {
+        spec: { additionalProperties: unknown; properties: Record<string, Record<string, unknown>> };
+      };
+    };
+    expect(schema.properties.spec.additionalProperties).toBe(false);
+    expect(schema.properties.spec.properties.port?.anyOf).toEqual([{ type: 'integer' }, { type: 'string' }]);
+    expect(schema.properties.spec.properties.free?.additionalProperties).toBeUndefined();
+  });
+
+  it('tells credentials from references by key name', () => {
+    expect(secretLikeKey('password')).toBe('literal');
+    expect(secretLikeKey('clientSecret')).toBe('literal');
+    expect(secretLikeKey('AUTHENTIK_SECRET_KEY')).toBe('literal');
+    expect(secretLikeKey('argocdServerAdminPassword')).toBe('literal');
+    expect(secretLikeKey('existingSecret')).toBeUndefined();
+    expect(secretLikeKey('secretName')).toBeUndefined();
+    expect(secretLikeKey('passwordKey')).toBeUndefined();
+    expect(secretLikeKey('tlsSecret')).toBe('name');
+  });
+});

@@ -1,0 +1,241 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isPlainObject, type Values } from '@idstack/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { components } from '../components.js';
+import { formatReport } from './report.js';
+import { checkJson, renderRoot } from './testing.js';
+import type { Finding } from './types.js';
+
+/**
+ * Each rule can fail: the default stack is rendered once, then every test copies it, injects exactly one defect and
+ * asserts that `idstack check` exits 1 with a finding that names the defect. The defects are self-contained (they
+ * add their own template files or keys), so the tests hold whatever the components currently render.
+ */
+let base: string;
+beforeAll(() => {
+  base = renderRoot();
+});
+
+function mutated(mutate: (root: string) => void): string {
+  const root = join(mkdtempSync(join(tmpdir(), 'idstack-mutant-')), 'repo');
+  cpSync(base, root, { recursive: true });
+  mutate(root);
+  return root;
+}
+
+const editYaml = (root: string, path: string, edit: (doc: Values) => void) => {
+  const file = join(root, path);
+  const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Values;
+  edit(doc);
+  writeFileSync(file, stringify(doc));
+};
+const addTemplate = (root: string, chart: string, name: string, text: string) =>
+  writeFileSync(join(root, 'charts', chart, 'templates', name), text);
+const child = (parent: Values, key: string): Values => {
+  if (!isPlainObject(parent[key])) parent[key] = {};
+  return parent[key] as Values;
+};
+
+/** Runs the check and returns the findings of `rule` whose location contains `where`. */
+async function expectFinding(root: string, rule: string, where: string, message?: RegExp): Promise<Finding> {
+  const { code, findings } = await checkJson(root);
+  const hit = findings.find(
+    (f) =>
+      f.rule === rule &&
+      f.severity === 'error' &&
+      f.where.includes(where) &&
+      (!message || message.test(f.message)),
+  );
+  if (!hit)
+    throw new Error(`no ${rule} finding at ${where}; the check said:\n${formatReport(findings, [], 0)}`);
+  expect(code).toBe(1);
+  return hit;
+}
+
+// The last component in sync order needs something (every non-platform component does).
+const needing = () =>
+  components.find((c) => c.needs.length > 0 && c.name === 'netbird') ??
+  (components.find((c) => c.needs.length > 0) as (typeof components)[number]);
+
+describe.concurrent('each rule catches its defect', () => {
+  it('upstream-values: a misspelled traefik key (service.type instead of service.spec.type)', async () => {
+    const root = mutated((r) =>
+      editYaml(r, 'charts/ingress/values.yaml', (v) => {
+        child(child(v, 'traefik'), 'service').type = 'LoadBalancer';
+      }),
+    );
+    const f = await expectFinding(root, 'upstream-values', 'traefik.service.type');
+    expect(f.where).toContain('charts/ingress/values.yaml');
+    expect(f.fix).toContain('traefik.service.spec.type');
+  });
+
+  it('upstream-values: a value upstream schema rejects (traefik deployment.replicas as a string)', async () => {
+    const root = mutated((r) =>
+      editYaml(r, 'charts/ingress/values.yaml', (v) => {
+        child(child(v, 'traefik'), 'deployment').replicas = 'two';
+      }),
+    );
+    await expectFinding(root, 'upstream-values', 'traefik.deployment.replicas', /values\.schema\.json/);
+  });
+
+  it('resource-schemas: a custom resource field its CRD lacks', async () => {
+    const root = mutated((r) =>
+      addTemplate(
+        r,
+        'ingress',
+        'zz-bad-issuer.yaml',
+        'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: bad-issuer\nspec:\n  selfSigned: {}\n  bogusField: 1\n',
+      ),
+    );
+    const f = await expectFinding(root, 'resource-schemas', 'ClusterIssuer/bad-issuer', /spec\.bogusField/);
+    expect(f.message).toContain('unknown key');
+  });
+
+  it('resource-schemas: a built-in kind that breaks the Kubernetes schema', async () => {
+    const root = mutated((r) =>
+      addTemplate(
+        r,
+        'argocd',
+        'zz-bad-service.yaml',
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: bad-service\nspec:\n  ports: "80"\n',
+      ),
+    );
+    await expectFinding(root, 'resource-schemas', 'Service/bad-service', /spec\.ports/);
+  });
+
+  it('resource-schemas: a kind with no schema at all', async () => {
+    const root = mutated((r) =>
+      addTemplate(
+        r,
+        'argocd',
+        'zz-widget.yaml',
+        'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n',
+      ),
+    );
+    await expectFinding(root, 'resource-schemas', 'Widget/w', /no schema/);
+  });
+
+  it('sync-order: an Application without its sync wave', async () => {
+    const app = needing().name;
+    const root = mutated((r) =>
+      editYaml(r, `cluster/apps/${app}.yaml`, (a) => {
+        delete ((a.metadata as Values).annotations as Values)['argocd.argoproj.io/sync-wave'];
+      }),
+    );
+    await expectFinding(root, 'sync-order', `cluster/apps/${app}.yaml`, /no sync wave/);
+  });
+
+  it('sync-order: a component whose wave does not come after what it needs', async () => {
+    const app = needing().name;
+    const root = mutated((r) =>
+      editYaml(r, `cluster/apps/${app}.yaml`, (a) => {
+        ((a.metadata as Values).annotations as Values)['argocd.argoproj.io/sync-wave'] = '-5';
+      }),
+    );
+    await expectFinding(root, 'sync-order', `cluster/apps/${app}.yaml`, /does not come after/);
+  });
+
+  it('sync-order: a custom resource applied before its CRD exists', async () => {
+    // A Traefik Middleware in Argo CD's chart: Traefik's CRDs only arrive later, with the ingress app.
+    const root = mutated((r) =>
+      addTemplate(
+        r,
+        'argocd',
+        'zz-early-middleware.yaml',
+        [
+          'apiVersion: traefik.io/v1alpha1',
+          'kind: Middleware',
+          'metadata:',
+          '  name: too-early',
+          '  annotations:',
+          '    argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true',
+          'spec:',
+          '  headers:',
+          '    stsSeconds: 60',
+          '',
+        ].join('\n'),
+      ),
+    );
+    await expectFinding(root, 'sync-order', 'Middleware/too-early', /CRD/);
+  });
+
+  it('sync-order: a namespace nothing creates', async () => {
+    const root = mutated((r) =>
+      addTemplate(
+        r,
+        'argocd',
+        'zz-elsewhere.yaml',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: nowhere\ndata:\n  a: b\n',
+      ),
+    );
+    await expectFinding(root, 'sync-order', 'ConfigMap/elsewhere', /"nowhere"/);
+  });
+
+  it('drift-traps: a template using randAlphaNum', async () => {
+    const root = mutated((r) =>
+      addTemplate(
+        r,
+        'argocd',
+        'zz-random.yaml',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: random\ndata:\n  value: {{ randAlphaNum 16 | quote }}\n',
+      ),
+    );
+    const f = await expectFinding(root, 'drift-traps', 'charts/argocd/templates/zz-random.yaml:6');
+    expect(f.message).toContain('randAlphaNum');
+  });
+
+  it('drift-traps: a Helm hook in an own template', async () => {
+    const root = mutated((r) =>
+      addTemplate(
+        r,
+        'argocd',
+        'zz-hook.yaml',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hooked\n  annotations:\n    helm.sh/hook: post-install\ndata:\n  a: b\n',
+      ),
+    );
+    await expectFinding(root, 'drift-traps', 'zz-hook.yaml', /Helm hook/);
+  });
+
+  it('drift-traps: an upstream value that regenerates certificates (cilium hubble.tls.auto.method: helm)', async () => {
+    const root = mutated((r) =>
+      editYaml(r, 'charts/cilium-tetragon/values.yaml', (v) => {
+        const hubble = child(child(v, 'cilium'), 'hubble');
+        hubble.enabled = true;
+        child(child(hubble, 'tls'), 'auto').method = 'helm';
+      }),
+    );
+    await expectFinding(root, 'drift-traps', 'cilium.hubble.tls.auto.method');
+  });
+
+  it('secrets: a literal password in values.yaml', async () => {
+    const root = mutated((r) =>
+      editYaml(r, 'charts/argocd/values.yaml', (v) => {
+        child(child(child(v, 'argo-cd'), 'configs'), 'secret').argocdServerAdminPassword =
+          'hunter2-but-longer';
+      }),
+    );
+    await expectFinding(root, 'secrets', 'argocdServerAdminPassword', /literal/);
+  });
+
+  it('secrets: a Secret with data, and a token secretlint knows', async () => {
+    const root = mutated((r) => {
+      addTemplate(
+        r,
+        'argocd',
+        'zz-secret.yaml',
+        'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\nstringData:\n  token: abc\n',
+      );
+      addTemplate(
+        r,
+        'argocd',
+        'zz-token.yaml',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  note: "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"\n',
+      );
+    });
+    await expectFinding(root, 'secrets', 'Secret/leaked', /literal data/);
+    await expectFinding(root, 'secrets', 'charts/argocd/templates/zz-token.yaml:6', /secretlint/);
+  });
+});
