@@ -2,9 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@idstack/core';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
-import { mirrorCommand } from './commands/mirror.js';
-import { packageCommand } from './commands/package.js';
-import { releaseCommand } from './commands/release.js';
+import { mirrorCommand, packageCommand, releaseCommand } from './commands/release.js';
 import { secretsCommand } from './commands/secrets.js';
 
 /** Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad config. */

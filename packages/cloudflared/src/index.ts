@@ -39,6 +39,16 @@ export default defineComponent({
   knobs,
   values,
   secrets,
+  placeholders: ({ options: { mode, tunnelId } }: { options: Options }) =>
+    mode === 'local' && /^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(tunnelId)
+      ? [
+          {
+            path: 'components.cloudflared.tunnelId',
+            message:
+              'is the all-zero placeholder: cloudflared cannot connect to a tunnel that does not exist',
+          },
+        ]
+      : [],
   manualSteps,
   argocd: ({ options: { mode } }: { options: Options }) =>
     mode === 'remote'

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Problem } from './errors.js';
 import type { Values } from './merge.js';
 
 /** Layers of the stack, in the order Argo CD must bring them up. */
@@ -157,6 +158,11 @@ export interface Component<Options extends Values = Values> {
    * relying on it (what a policy kills, how to see an identity issued). @default none
    */
   readonly notes?: (ctx: ComponentContext<Options>) => string;
+  /**
+   * Option values that render but cannot work in a real cluster (a placeholder tunnel id, an example address):
+   * `idstack check` warns about each, with its key path under stack.yaml. @default none
+   */
+  readonly placeholders?: (ctx: ComponentContext<Options>) => readonly Problem[];
   /** Steps outside the cluster the operator must do by hand (router ports, DNS, upstream accounts). @default none */
   readonly manualSteps?: (ctx: ComponentContext<Options>) => readonly string[];
   /** How Argo CD syncs it. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ArgoOptions, Component, ComponentContext, RequiredSecret, UpstreamChart } from './component.js';
 import type { Stack } from './config/schema.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, type Problem } from './errors.js';
 import { deepMerge, type Values } from './merge.js';
 import { type PackageInfo, readPackageInfo } from './package-info.js';
 import { computeWaves, unknownNeeds } from './waves.js';
@@ -25,6 +25,8 @@ export interface PlannedComponent {
   readonly secrets: readonly RequiredSecret[];
   /** The README's "How it works" section (markdown), if any. */
   readonly notes: string;
+  /** Option values that cannot work in a real cluster (`idstack check` warns). */
+  readonly placeholders: readonly Problem[];
   readonly manualSteps: readonly string[];
 }
 
@@ -86,6 +88,7 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
           : (component.otherNamespaces ?? []),
       secrets: component.secrets?.(ctx) ?? [],
       notes: component.notes?.(ctx) ?? '',
+      placeholders: component.placeholders?.(ctx) ?? [],
       manualSteps: component.manualSteps?.(ctx) ?? [],
     };
   });

@@ -1,23 +1,36 @@
 import { loadStackFile } from '@idstack/core';
-import { releaseCommand as runRelease } from '@idstack/release';
+import {
+  type ReleaseCommandInput,
+  mirrorCommand as runMirror,
+  packageCommand as runPackage,
+  releaseCommand as runRelease,
+} from '@idstack/release';
 import { components } from '../components.js';
 import type { CommonOptions, Io } from '../main.js';
 
-/** `idstack release`: package, push every chart version the registry lacks, optionally tag (`--tag`). Logic and tests: @idstack/release. */
-export async function releaseCommand(options: CommonOptions, io: Io): Promise<number> {
-  const stack = loadStackFile(options.config, components);
-  return runRelease(
-    {
-      root: options.root,
-      stack,
-      components,
-      ...(options.registry ? { registry: options.registry } : {}),
-      ...(options.mirror ? { mirror: options.mirror } : {}),
-      ...(options.dist ? { dist: options.dist } : {}),
-      ...(options.url ? { url: options.url } : {}),
-      plainHttp: options.plainHttp,
-      tag: options.tag,
-    },
-    io,
-  );
+/** The release commands' input: the validated stack, every component, and the release flags. */
+function releaseInput(options: CommonOptions): ReleaseCommandInput {
+  return {
+    root: options.root,
+    stack: loadStackFile(options.config, components),
+    components,
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.mirror ? { mirror: options.mirror } : {}),
+    ...(options.dist ? { dist: options.dist } : {}),
+    ...(options.url ? { url: options.url } : {}),
+    plainHttp: options.plainHttp,
+    tag: options.tag,
+  };
 }
+
+/** `idstack package`: `helm dependency build` + `helm package` every rendered chart into dist/charts/ with an index.yaml. */
+export const packageCommand = (options: CommonOptions, io: Io): Promise<number> =>
+  runPackage(releaseInput(options), io);
+
+/** `idstack mirror`: copy every pinned upstream chart (exact versions) into the mirror, skipping what is there. */
+export const mirrorCommand = (options: CommonOptions, io: Io): Promise<number> =>
+  runMirror(releaseInput(options), io);
+
+/** `idstack release`: package, push every chart version the registry lacks, optionally tag (`--tag`). */
+export const releaseCommand = (options: CommonOptions, io: Io): Promise<number> =>
+  runRelease(releaseInput(options), io);
