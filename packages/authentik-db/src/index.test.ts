@@ -1,17 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { argocdServer } from '@idstack/argocd';
+import { checkRendered, type Finding, pinnedChart } from '@idstack/check/testing';
 import { hubbleUi } from '@idstack/cilium-tetragon';
 import { ConfigError, type Values } from '@idstack/core';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import authentikDb, { authentik, authentikFullname, authentikServerService } from './index.js';
-import {
-  crdSchemas,
-  keysMissingFromSchema,
-  unknownValueKeys,
-  upstreamSchema,
-  upstreamValues,
-  validateCustomResource,
-} from './test-support/upstream.js';
 
 const AUTHENTIK_VERSION = '2026.8.0';
 const CNPG_VERSION = '0.29.0';
@@ -50,15 +46,32 @@ const annotations = (o: Values) => ((o.metadata as Values).annotations ?? {}) as
 const get = (o: unknown, path: string): unknown =>
   path.split('.').reduce<unknown>((v, k) => (v as Values | undefined)?.[k], o);
 
+const ofRule = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule);
+
 let base: RenderedComponent;
 let baseObjects: Values[];
 let full: RenderedComponent;
 let fullObjects: Values[];
+/** The real `idstack check` over both renders (authentik-db and everything it needs). */
+let baseFindings: Finding[];
+let fullFindings: Finding[];
 
 beforeAll(async () => {
   base = renderComponent(authentikDb, DEFAULTS);
   full = renderComponent(authentikDb, FULL);
-  [baseObjects, fullObjects] = await Promise.all([renderOwnTemplates(base), renderOwnTemplates(full)]);
+  [baseObjects, fullObjects, baseFindings, fullFindings] = await Promise.all([
+    renderOwnTemplates(base),
+    renderOwnTemplates(full),
+    checkRendered(base),
+    checkRendered(full),
+  ]);
+});
+
+describe('idstack check', () => {
+  it('passes with the defaults and with everything on: helm lint, upstream values, CRDs, sync order, drift traps, secrets', () => {
+    expect(baseFindings).toEqual([]);
+    expect(fullFindings).toEqual([]);
+  });
 });
 
 describe('the Authentik server Service, derived as the upstream chart names it', () => {
@@ -70,7 +83,7 @@ describe('the Authentik server Service, derived as the upstream chart names it',
     expect(dependency.alias).toBeUndefined();
     const chartName = dependency.name as string;
     const ours = base.values.authentik as Values;
-    const pinned = upstreamValues('authentik', AUTHENTIK_VERSION);
+    const pinned = pinnedChart('authentik', AUTHENTIK_VERSION).values;
     const pick = (path: string) => (get(ours, path) ?? get(pinned, path) ?? '') as string;
     const nameOverride = pick('global.nameOverride') || pick('nameOverride');
     const fullnameOverride = pick('global.fullnameOverride') || pick('fullnameOverride');
@@ -264,56 +277,35 @@ describe('sync order inside the Application', () => {
 });
 
 describe('upstream values', () => {
-  const freeForm = (alias: string) =>
-    (authentikDb.freeFormValues ?? [])
-      .filter((f) => f.path.startsWith(`${alias}.`))
-      .map((f) => f.path.slice(alias.length + 1));
-
   it('sets only keys that exist in the pinned authentik values.yaml', () => {
-    for (const r of [base, full]) {
-      expect(
-        unknownValueKeys(
-          r.values.authentik as Values,
-          upstreamValues('authentik', AUTHENTIK_VERSION),
-          freeForm('authentik'),
-        ),
-      ).toEqual([]);
-    }
+    for (const r of [base, full]) expect(r.values.authentik).toBeDefined();
+    expect(ofRule(baseFindings, 'upstream-values')).toEqual([]);
+    expect(ofRule(fullFindings, 'upstream-values')).toEqual([]);
   });
 
   it('sets only keys that exist in the pinned cloudnative-pg values.yaml and values.schema.json', () => {
-    const ours = base.values['cloudnative-pg'] as Values;
-    expect(
-      unknownValueKeys(ours, upstreamValues('cloudnative-pg', CNPG_VERSION), freeForm('cloudnative-pg')),
-    ).toEqual([]);
-    expect(keysMissingFromSchema(ours, upstreamSchema('cloudnative-pg', CNPG_VERSION))).toEqual([]);
+    expect(base.values['cloudnative-pg']).toBeDefined();
+    // upstream-values walks values.yaml and the schema's declared keys, and validates against the schema.
+    expect(pinnedChart('cloudnative-pg', CNPG_VERSION).schema).toBeDefined();
+    expect(baseFindings.filter((f) => f.where.includes('cloudnative-pg'))).toEqual([]);
   });
 
-  it('the walker itself catches a misspelt key', () => {
-    expect(
-      unknownValueKeys(
-        { server: { ingres: { enabled: true } } },
-        upstreamValues('authentik', AUTHENTIK_VERSION),
-      ),
-    ).toEqual(['server.ingres']);
+  it('the check catches a misspelt key', async () => {
+    const bad = renderComponent(authentikDb, {
+      ...DEFAULTS,
+      components: { 'authentik-db': { values: { authentik: { server: { ingres: { enabled: true } } } } } },
+    });
+    const caught = await checkRendered(bad, ['upstream-values']);
+    expect(caught.map((f) => [f.where, f.fix])).toEqual([
+      ['charts/authentik-db/values.yaml: authentik.server.ingres', 'did you mean authentik.server.ingress?'],
+    ]);
   });
 });
 
 describe('custom resources', () => {
-  const schemas = crdSchemas(
-    `cloudnative-pg/${CNPG_VERSION}/crds/clusters.postgresql.cnpg.io.yaml`,
-    `cloudnative-pg/${CNPG_VERSION}/crds/scheduledbackups.postgresql.cnpg.io.yaml`,
-    'traefik/41.3.0/crds/traefik.io_middlewares.yaml',
-    'traefik/41.3.0/crds/traefik.io_ingressroutes.yaml',
-    'cert-manager/v1.21.1/crds/cert-manager.io_certificates.yaml',
-  );
-
   it('validate against their pinned CRDs (apiVersion, kind, no unknown fields, types)', () => {
     const kinds = new Set<string>();
-    for (const o of [...baseObjects, ...fullObjects]) {
-      kinds.add(String(o.kind));
-      expect(validateCustomResource(o, schemas)).toEqual([]);
-    }
+    for (const o of [...baseObjects, ...fullObjects]) kinds.add(String(o.kind));
     expect([...kinds].sort()).toEqual([
       'Certificate',
       'Cluster',
@@ -321,16 +313,23 @@ describe('custom resources', () => {
       'Middleware',
       'ScheduledBackup',
     ]);
+    expect(ofRule(baseFindings, 'resource-schemas')).toEqual([]);
+    expect(ofRule(fullFindings, 'resource-schemas')).toEqual([]);
   });
 
-  it('the validator rejects an unknown field and a wrong type', () => {
+  it('the check rejects an unknown field and a wrong type', async () => {
     const cluster = structuredClone(one(baseObjects, 'Cluster'));
+    (cluster.metadata as Values).name = 'broken';
     (cluster.spec as Values).superuser = true;
     (cluster.spec as Values).instances = 'three';
-    expect(validateCustomResource(cluster, schemas)).toEqual([
-      expect.stringContaining('spec.instances: must be of type integer'),
-      expect.stringContaining('spec.superuser: unknown field'),
+    const mutated = renderComponent(authentikDb, DEFAULTS);
+    writeFileSync(join(mutated.dir, 'charts/authentik-db/templates/zz-broken.yaml'), stringify(cluster));
+    const caught = await checkRendered(mutated, ['resource-schemas']);
+    expect(caught.map((f) => f.message.split(' (')[0]).sort()).toEqual([
+      'spec.instances: must be integer',
+      'spec.superuser: unknown key',
     ]);
+    expect(caught.every((f) => f.where.endsWith('zz-broken.yaml: Cluster/broken'))).toBe(true);
   });
 });
 

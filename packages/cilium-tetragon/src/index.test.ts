@@ -1,16 +1,14 @@
+import { checkRendered, pinnedChart } from '@idstack/check/testing';
 import { ConfigError } from '@idstack/core';
 import { renderComponent } from '@idstack/core/testing';
 import { describe, expect, it } from 'vitest';
 import { TALOS_AGENT_CAPABILITIES, TALOS_CLEAN_STATE_CAPABILITIES } from './cilium.js';
 import ciliumTetragon, { hubbleUi } from './index.js';
-import { readYaml, UPSTREAM, unknownValueKeys, validate } from './test-support/schema.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
 type Any = any;
 
-const ciliumUpstream = readYaml(`${UPSTREAM}/cilium/1.20.0/values.yaml`) as Any;
-const ciliumSchema = readYaml(`${UPSTREAM}/cilium/1.20.0/values.schema.json`) as Any;
-const tetragonUpstream = readYaml(`${UPSTREAM}/tetragon/1.7.0/values.yaml`) as Any;
+const ciliumUpstream = pinnedChart('cilium', '1.20.0').values as Any;
 
 const render = (component: Record<string, unknown> = {}) =>
   renderComponent(ciliumTetragon, { components: { 'cilium-tetragon': component } });
@@ -75,21 +73,27 @@ describe('cilium values', () => {
     expect(cilium(k3s).cgroup).toBeUndefined();
   });
 
-  it('sets only keys that exist in the pinned values.yaml, with the types of its values.schema.json', () => {
+  it('passes idstack check (upstream keys and values schema, CRDs, sync order, drift traps, secrets, helm lint)', async () => {
     const configs = [k3s, talos, render({ distribution: 'generic', shellPolicy: { mode: 'audit' } })];
-    for (const r of configs) {
-      expect(unknownValueKeys(r.values.cilium, ciliumUpstream)).toEqual([]);
-      expect(unknownValueKeys(r.values.tetragon, tetragonUpstream)).toEqual([]);
-      expect(validate(r.values.cilium, ciliumSchema, false)).toEqual([]);
-    }
+    const findings = await Promise.all(configs.map((r) => checkRendered(r)));
+    expect(findings).toEqual([[], [], []]);
   });
 
-  it('the key walk catches a key upstream does not have (so the check above can fail)', () => {
-    expect(unknownValueKeys({ hubble: { tls: { auto: { methd: 'cronJob' } } } }, ciliumUpstream)).toEqual([
-      'hubble.tls.auto.methd',
+  it('the check catches a key upstream does not have (so the check above can fail)', async () => {
+    const bad = render({
+      values: {
+        cilium: {
+          hubble: { tls: { auto: { methd: 'cronJob' } } },
+          // Free-form upstream maps take any key.
+          podAnnotations: { anything: 'x' },
+        },
+      },
+    });
+    const findings = await checkRendered(bad, ['upstream-values']);
+    expect(findings.map((f) => f.where)).toEqual([
+      'charts/cilium-tetragon/values.yaml: cilium.hubble.tls.auto.methd',
     ]);
-    // Free-form upstream maps take any key.
-    expect(unknownValueKeys({ podAnnotations: { anything: 'x' } }, ciliumUpstream)).toEqual([]);
+    expect(findings[0]?.fix).toBe('did you mean cilium.hubble.tls.auto.method?');
   });
 
   it('exports the Hubble UI Service the cilium chart creates', () => {

@@ -16,6 +16,11 @@ export default defineComponent({
   description: 'Cilium (CNI, Hubble) and Tetragon, with a TracingPolicy that kills shell execution in pods',
   tier: 'infra',
   namespace: 'kube-system',
+  // A namespaced shell policy lands in the operator's own namespaces (the AppProject must allow them).
+  externalNamespaces: ({ options }) =>
+    options.shellPolicy.mode !== 'off' && options.shellPolicy.scope === 'namespaced'
+      ? options.shellPolicy.namespaces
+      : [],
   needs: [argocd],
   charts: [
     { name: 'cilium', repository: 'https://helm.cilium.io', version: '1.20.0' },

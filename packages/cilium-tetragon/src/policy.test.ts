@@ -1,28 +1,28 @@
-import { renderComponent, renderOwnTemplates } from '@idstack/core/testing';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkRendered, pinnedCrd } from '@idstack/check/testing';
+import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import ciliumTetragon, {
   DEFAULT_SHELL_BINARIES,
   DEFAULT_SPARED_NAMESPACES,
   SHELL_POLICY_NAME,
 } from './index.js';
 import { POD_NAMESPACE_LABEL } from './policy.js';
-import { crdSchema, UPSTREAM, validate } from './test-support/schema.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
 type Any = any;
 
-const crds = {
-  TracingPolicy: crdSchema(`${UPSTREAM}/tetragon/1.7.0/crds/cilium.io_tracingpolicies.yaml`, 'v1alpha1'),
-  TracingPolicyNamespaced: crdSchema(
-    `${UPSTREAM}/tetragon/1.7.0/crds/cilium.io_tracingpoliciesnamespaced.yaml`,
-    'v1alpha1',
-  ),
+const renderFor = (shellPolicy: Record<string, unknown>): RenderedComponent =>
+  renderComponent(ciliumTetragon, { components: { 'cilium-tetragon': { shellPolicy } } });
+const namespacedPolicy = {
+  scope: 'namespaced',
+  namespaces: ['apps', 'media'],
+  binaries: ['/usr/bin/bash', '/bin/busybox'],
 };
-
-const renderPolicies = async (shellPolicy: Record<string, unknown>) => {
-  const rendered = renderComponent(ciliumTetragon, { components: { 'cilium-tetragon': { shellPolicy } } });
-  return (await renderOwnTemplates(rendered)) as Any[];
-};
+const renderPolicies = async (shellPolicy: Record<string, unknown>) =>
+  (await renderOwnTemplates(renderFor(shellPolicy))) as Any[];
 
 /**
  * Tetragon's pod selector semantics (pkg/policyfilter, pkg/labels): the pod's labels plus
@@ -168,24 +168,56 @@ describe('block-shell policy (real helm lint --strict + helm template)', () => {
     expect(selects(namespaced[0], { namespace: 'kube-system' })).toBe(false);
   });
 
-  it('validates against the pinned CRDs (right group/version, no unknown fields)', () => {
+  it('validates against the pinned CRDs (right group/version, no unknown fields): idstack check passes', async () => {
     for (const policy of [enforce[0], audit[0], ...namespaced]) {
-      const crd = crds[policy.kind as keyof typeof crds];
+      const crd = pinnedCrd('cilium.io', policy.kind);
+      expect(crd.source).toBe('tetragon 1.7.0');
       expect(policy.apiVersion).toBe(`${crd.group}/v1alpha1`);
-      expect(validate(policy, crd.schema, true)).toEqual([]);
+      expect(crd.versions.has('v1alpha1')).toBe(true);
     }
+    const findings = await Promise.all([
+      checkRendered(renderFor({})),
+      checkRendered(renderFor({ mode: 'audit' })),
+      checkRendered(renderFor(namespacedPolicy)),
+    ]);
+    const [, , inNamespaces] = findings;
+    // The listed namespaces belong to the operator's own apps (externalNamespaces): the check only warns that they
+    // must exist before the sync. Every other rule passes.
+    expect(inNamespaces?.map((f) => [f.severity, f.rule, f.message])).toEqual([
+      [
+        'warning',
+        'sync-order',
+        'is created in namespace "apps", one of your own namespaces (externalNamespaces): it must exist before cilium-tetragon syncs',
+      ],
+      [
+        'warning',
+        'sync-order',
+        'is created in namespace "media", one of your own namespaces (externalNamespaces): it must exist before cilium-tetragon syncs',
+      ],
+    ]);
+    expect(findings.slice(0, 2)).toEqual([[], []]);
   });
 
-  it('the CRD check can fail: an unknown field and a bad action are reported', () => {
+  it('lets the AppProject deploy a namespaced policy into the listed namespaces', () => {
+    const project = renderFor(namespacedPolicy).files.get('cluster/apps/project.yaml') ?? '';
+    expect(project).toMatch(/namespace: apps\n/);
+    expect(project).toMatch(/namespace: media\n/);
+    expect(renderFor({}).files.get('cluster/apps/project.yaml')).not.toMatch(/namespace: apps\n/);
+  });
+
+  it('the CRD check can fail: an unknown field and a bad action are reported', async () => {
     const broken = structuredClone(enforce[0]);
+    broken.metadata.name = 'broken';
     broken.spec.kprobes[0].selectors[0].matchActions = [{ action: 'Kill' }];
     broken.spec.podSelector.namespaces = ['default'];
-    const errors = validate(broken, crds.TracingPolicy.schema, true);
+    const mutated = renderFor({});
+    writeFileSync(join(mutated.dir, 'charts/cilium-tetragon/templates/zz-broken.yaml'), stringify(broken));
+    const errors = (await checkRendered(mutated, ['resource-schemas'])).map((f) => f.message);
     expect(errors).toHaveLength(2);
-    expect(errors).toContain('$.spec.podSelector.namespaces: unknown field');
-    expect(
-      errors.find((e) => e.startsWith('$.spec.kprobes[0].selectors[0].matchActions[0].action:')),
-    ).toContain('"Kill" is not one of');
+    expect(errors.find((e) => e.startsWith('spec.podSelector.namespaces:'))).toContain('unknown key');
+    expect(errors.find((e) => e.startsWith('spec.kprobes.0.selectors.0.matchActions.0.action:'))).toContain(
+      'must be one of',
+    );
   });
 
   it('renders nothing with mode off', () => {

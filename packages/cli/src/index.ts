@@ -1,4 +1,4 @@
-export { readOutput, rules, runChecks } from './check/run.js';
-export type { CheckContext, Finding, Rule } from './check/types.js';
+export type { CheckContext, Finding, Rule } from '@idstack/check';
+export { readOutput, rules, runChecks } from '@idstack/check';
 export { components } from './components.js';
 export { EXIT, main } from './main.js';

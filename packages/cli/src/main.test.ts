@@ -82,3 +82,32 @@ describe('stack.schema.json', () => {
     );
   });
 });
+
+describe('idstack secrets', () => {
+  it('lists every Secret the stack expects, with the command that creates it, and never a value', async () => {
+    const root = tempRoot('');
+    const listed = await run(['secrets', '--root', root, '--json']);
+    expect(listed.code, listed.err).toBe(0);
+    const secrets = JSON.parse(listed.out) as { component: string; name: string; namespace: string }[];
+    expect(secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(
+      expect.arrayContaining([
+        'argocd/argocd-redis',
+        'authentik/authentik-secret-key',
+        'cloudflared/cloudflared-credentials',
+      ]),
+    );
+    const text = await run(['secrets', '--root', root]);
+    expect(text.out).toContain('kubectl -n authentik create secret generic authentik-secret-key');
+    // A key that must be base64 is generated as base64, never hex.
+    expect(text.out).toMatch(/datastoreEncryptionKey="\$\(openssl rand -base64 32\)"/);
+    expect(text.out).not.toMatch(/--from-literal=\w+=[A-Za-z0-9+/=]{20,}/);
+  });
+
+  it('drops the Secrets of a disabled component', async () => {
+    const root = tempRoot('components:\n  cloudflared:\n    enabled: false\n');
+    const listed = JSON.parse((await run(['secrets', '--root', root, '--json'])).out) as {
+      component: string;
+    }[];
+    expect(listed.some((s) => s.component === 'cloudflared')).toBe(false);
+  });
+});

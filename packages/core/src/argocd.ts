@@ -77,9 +77,9 @@ export function renderApplication(plan: Plan, planned: PlannedComponent): Values
 /** Every namespace the stack deploys into. */
 export function stackNamespaces(plan: Plan): string[] {
   const all = new Set<string>([ARGOCD_NAMESPACE]);
-  for (const { component, otherNamespaces } of plan.components) {
+  for (const { component, otherNamespaces, externalNamespaces } of plan.components) {
     all.add(component.namespace);
-    for (const ns of otherNamespaces) all.add(ns);
+    for (const ns of [...otherNamespaces, ...externalNamespaces]) all.add(ns);
   }
   return [...all].sort();
 }

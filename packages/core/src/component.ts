@@ -117,11 +117,15 @@ export interface Component<Options extends Values = Values> {
   /** Namespace the Application deploys into (the Helm release namespace). */
   readonly namespace: string;
   /**
-   * Other namespaces its charts install into (beside `namespace`); the AppProject allows them and the Application
-   * creates them through `managedNamespaceMetadata`-free `CreateNamespace` only for `namespace`, so the chart must
-   * create these itself. @default none
+   * Other namespaces its charts install into (beside `namespace`, which the Application creates): the AppProject
+   * allows them, and the chart must create them itself. @default none
    */
   readonly otherNamespaces?: readonly string[] | ((ctx: ComponentContext<Options>) => readonly string[]);
+  /**
+   * The operator's own namespaces it puts objects into (e.g. per-namespace policies): they exist outside the stack,
+   * so the AppProject allows them and `idstack check` only warns that they must exist before the sync. @default none
+   */
+  readonly externalNamespaces?: (ctx: ComponentContext<Options>) => readonly string[];
   /** Names of the components that must be synced and healthy first (when enabled). @default none */
   readonly needs: readonly string[];
   /** The needed components themselves (set by {@link defineComponent}). @default none */

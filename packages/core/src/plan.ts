@@ -20,8 +20,10 @@ export interface PlannedComponent {
     Pick<ArgoOptions, 'namespaceMetadata'> & {
       readonly retry: NonNullable<ArgoOptions['retry']>;
     };
-  /** Namespaces besides its own that its charts install into. */
+  /** Namespaces besides its own that its charts install into (and create). */
   readonly otherNamespaces: readonly string[];
+  /** The operator's own namespaces it puts objects into (they must exist before the sync). */
+  readonly externalNamespaces: readonly string[];
   readonly secrets: readonly RequiredSecret[];
   /** The README's "How it works" section (markdown), if any. */
   readonly notes: string;
@@ -86,6 +88,7 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
         typeof component.otherNamespaces === 'function'
           ? component.otherNamespaces(ctx)
           : (component.otherNamespaces ?? []),
+      externalNamespaces: component.externalNamespaces?.(ctx) ?? [],
       secrets: component.secrets?.(ctx) ?? [],
       notes: component.notes?.(ctx) ?? '',
       placeholders: component.placeholders?.(ctx) ?? [],

@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkRendered, type Finding, pinnedChart, pinnedCrd } from '@idstack/check/testing';
 import { ConfigError, type Values } from '@idstack/core';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import ingress, { acmeServers, clusterIssuer, httpEntryPoint, nodePorts, traefik } from './index.js';
-import { validate } from './test-support/json-schema.js';
-import { coalesced, pinnedChart, pinnedCrdSchema, unknownKeys } from './test-support/upstream.js';
 
 const config = {
   domain: 'lab.example.net',
@@ -12,27 +14,9 @@ const config = {
 
 const traefikChart = pinnedChart('traefik', '41.3.0');
 const certManagerChart = pinnedChart('cert-manager', 'v1.21.1');
-const issuerCrd = pinnedCrdSchema(
-  'cert-manager',
-  'v1.21.1',
-  'cert-manager.io_clusterissuers.yaml',
-  'cert-manager.io/v1',
-);
-const freeForm = (ingress.freeFormValues ?? []).map((f) => f.path);
-
-/** Our values of one dependency: unknown keys against values.yaml, and problems against its strict schema. */
-function upstreamProblems(alias: 'traefik' | 'cert-manager', values: Values) {
-  const chart = alias === 'traefik' ? traefikChart : certManagerChart;
-  const ours = values[alias] as Values;
-  return {
-    unknown: unknownKeys(
-      ours,
-      chart.values,
-      freeForm.filter((p) => p.startsWith(`${alias}.`)).map((p) => p.slice(alias.length + 1)),
-    ),
-    schema: validate(chart.schema as Values, coalesced(chart.values, ours)),
-  };
-}
+const issuerCrd = pinnedCrd('cert-manager.io', 'ClusterIssuer');
+/** The findings of one rule of `idstack check`. */
+const ofRule = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule);
 
 const kindOf = (objects: Values[], kind: string) => objects.filter((o) => o.kind === kind);
 const meta = (o: Values) => o.metadata as { name: string; annotations: Record<string, string> };
@@ -41,11 +25,17 @@ describe('ingress', () => {
   let rendered: RenderedComponent;
   let objects: Values[];
   let traefikValues: Values;
+  /** The real `idstack check` over the render (ingress and what it needs), run once. */
+  let findings: Finding[];
 
   beforeAll(async () => {
     rendered = renderComponent(ingress, config);
-    objects = await renderOwnTemplates(rendered);
+    [objects, findings] = await Promise.all([renderOwnTemplates(rendered), checkRendered(rendered)]);
     traefikValues = rendered.values.traefik as Values;
+  });
+
+  it('passes idstack check: helm lint, upstream values and schemas, CRDs, sync order, drift traps, secrets', () => {
+    expect(findings).toEqual([]);
   });
 
   describe('ClusterIssuers', () => {
@@ -100,21 +90,32 @@ describe('ingress', () => {
 
     it('validates against the pinned ClusterIssuer CRD (cert-manager.io/v1, cluster-scoped, no unknown fields)', () => {
       expect(issuerCrd.scope).toBe('Cluster');
+      expect([...issuerCrd.versions.keys()]).toContain('v1');
       for (const o of issuers()) {
         expect(o.apiVersion).toBe('cert-manager.io/v1');
         expect(o.kind).toBe(issuerCrd.kind);
         expect((o.metadata as Values).namespace).toBeUndefined();
-        const { apiVersion: _a, kind: _k, metadata: _m, ...body } = o;
-        expect(validate(issuerCrd.schema, body, { closedObjects: true })).toEqual([]);
       }
+      expect(ofRule(findings, 'resource-schemas')).toEqual([]);
+      expect(ofRule(findings, 'sync-order')).toEqual([]);
     });
 
-    it('would catch an unknown or misplaced issuer field', () => {
-      const bad = {
-        spec: { acme: { server: 'x', privateKeySecretRef: { name: 'k' }, email: 1, solver: [] } },
-      };
-      const problems = validate(issuerCrd.schema, bad, { closedObjects: true }).map((p) => p.path);
-      expect(problems).toEqual(expect.arrayContaining(['spec.acme.email', 'spec.acme.solver']));
+    it('would catch an unknown or misplaced issuer field', async () => {
+      const mutated = renderComponent(ingress, config);
+      const bad = structuredClone(issuers()[0]) as Values & { spec: { acme: Values } };
+      (bad.metadata as Values).name = 'bad-issuer';
+      bad.spec.acme.email = 1;
+      bad.spec.acme.solver = [];
+      writeFileSync(join(mutated.dir, 'charts/ingress/templates/zz-bad.yaml'), stringify(bad));
+      const caught = await checkRendered(mutated, ['resource-schemas']);
+      expect(caught.map((f) => f.where)).toEqual([
+        'charts/ingress/templates/zz-bad.yaml: ClusterIssuer/bad-issuer',
+        'charts/ingress/templates/zz-bad.yaml: ClusterIssuer/bad-issuer',
+      ]);
+      expect(caught.map((f) => f.message.split(':')[0]).sort()).toEqual([
+        'spec.acme.email',
+        'spec.acme.solver',
+      ]);
     });
   });
 
@@ -183,31 +184,51 @@ describe('ingress', () => {
   });
 
   describe('upstream values', () => {
-    it('sets only keys that exist in the pinned values.yaml (or under a declared free-form path)', () => {
-      expect(upstreamProblems('traefik', rendered.values).unknown).toEqual([]);
-      expect(upstreamProblems('cert-manager', rendered.values).unknown).toEqual([]);
+    it('sets only keys that exist in the pinned values.yaml (or under a declared free-form path), and passes the strict traefik (2020-12) and cert-manager values schemas', () => {
+      expect(rendered.values.traefik).toBeDefined();
+      expect(rendered.values['cert-manager']).toBeDefined();
+      expect(traefikChart.schema).toBeDefined();
+      expect(certManagerChart.schema).toBeDefined();
+      expect(ofRule(findings, 'upstream-values')).toEqual([]);
     });
 
-    it('passes the strict traefik (2020-12) and cert-manager values schemas', () => {
-      expect(upstreamProblems('traefik', rendered.values).schema).toEqual([]);
-      expect(upstreamProblems('cert-manager', rendered.values).schema).toEqual([]);
-    });
-
-    it('would catch a key upstream does not have, or a wrong type', () => {
-      const bad = {
-        traefik: { ports: { web: { redirectTo: { port: 'websecure' } } }, ingressClass: { fallback: true } },
-        'cert-manager': { installCRDs: 'yes', crds: { install: true } },
-      };
-      expect(upstreamProblems('traefik', bad).unknown).toEqual([
-        'ports.web.redirectTo',
-        'ingressClass.fallback',
+    it('would catch a key upstream does not have, or a wrong type', async () => {
+      const bad = renderComponent(ingress, {
+        ...config,
+        components: {
+          ingress: {
+            values: {
+              traefik: {
+                ports: { web: { redirectTo: { port: 'websecure' } } },
+                ingressClass: { fallback: true },
+              },
+              'cert-manager': { installCRDs: 'yes', crds: { install: true } },
+            },
+          },
+        },
+      });
+      const caught = await checkRendered(bad, ['upstream-values']);
+      const at = (f: Finding) => f.where.replace('charts/ingress/values.yaml: ', '');
+      // Unknown keys (the values.yaml walk) ...
+      expect(
+        caught
+          .filter((f) => f.message.startsWith('not a value of'))
+          .map(at)
+          .sort(),
+      ).toEqual([
+        'cert-manager.crds.install',
+        'traefik.ingressClass.fallback',
+        'traefik.ports.web.redirectTo',
       ]);
-      expect(upstreamProblems('traefik', bad).schema.map((p) => p.path)).toEqual(
-        expect.arrayContaining(['ports.web.redirectTo', 'ingressClass.fallback']),
-      );
-      expect(upstreamProblems('cert-manager', bad).unknown).toEqual(['crds.install']);
-      expect(upstreamProblems('cert-manager', bad).schema.map((p) => p.path)).toEqual(
-        expect.arrayContaining(['installCRDs', 'crds.install']),
+      // ... and what the strict upstream schemas reject (wrong type, unknown key).
+      const schema = caught.filter((f) => f.message.includes('values.schema.json')).map(at);
+      expect(schema).toEqual(
+        expect.arrayContaining([
+          'traefik.ports.web.redirectTo',
+          'traefik.ingressClass.fallback',
+          'cert-manager.installCRDs',
+          'cert-manager.crds.install',
+        ]),
       );
     });
 
@@ -263,7 +284,7 @@ describe('ingress', () => {
   });
 
   describe('options', () => {
-    it('NodePort with fixed node ports, Local traffic policy, replicas with a PodDisruptionBudget, trusted proxies', () => {
+    it('NodePort with fixed node ports, Local traffic policy, replicas with a PodDisruptionBudget, trusted proxies', async () => {
       const variant = renderComponent(ingress, {
         ...config,
         components: {
@@ -291,12 +312,12 @@ describe('ingress', () => {
           writeTimeout: '2h',
         },
       });
-      expect(upstreamProblems('traefik', variant.values)).toEqual({ unknown: [], schema: [] });
+      expect(await checkRendered(variant)).toEqual([]);
       expect(variant.planned.manualSteps.join('\n')).toContain(`ports ${nodePorts.http} (HTTP)`);
       expect(variant.planned.manualSteps.join('\n')).not.toContain('LoadBalancer: the cluster needs');
     });
 
-    it('a fixed LoadBalancer address lands in the Service spec and the router step', () => {
+    it('a fixed LoadBalancer address lands in the Service spec and the router step', async () => {
       const variant = renderComponent(ingress, {
         ...config,
         components: { ingress: { loadBalancerIP: '192.168.1.240' } },
@@ -304,7 +325,7 @@ describe('ingress', () => {
       expect((variant.values.traefik as Values).service).toEqual({
         spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster', loadBalancerIP: '192.168.1.240' },
       });
-      expect(upstreamProblems('traefik', variant.values)).toEqual({ unknown: [], schema: [] });
+      expect(await checkRendered(variant)).toEqual([]);
       expect(variant.planned.manualSteps.join('\n')).toContain('192.168.1.240');
     });
 

@@ -1,15 +1,12 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import authentikDb, { authentik } from '@idstack/authentik-db';
+import { checkRendered, type Finding, pinnedChart } from '@idstack/check/testing';
 import { ConfigError, type Values } from '@idstack/core';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import netbird, { GRPC_PATHS, MANAGEMENT_ENV, SERVICES } from './index.js';
-import {
-  crdSchema,
-  readUpstreamYaml,
-  schemaProblems,
-  UPSTREAM_DIR,
-  unknownKeys,
-} from './test-support/upstream.js';
 
 const DOMAIN = 'mylab.dev';
 const BASE = { domain: DOMAIN, acme: { environment: 'production' } };
@@ -40,6 +37,9 @@ let noStun: RenderedComponent;
 let objects: Values[];
 let nodePortObjects: Values[];
 let noStunObjects: Values[];
+/** The real `idstack check` over each render (netbird and everything it needs). */
+let findings: Finding[][];
+const ofRule = (all: readonly Finding[], rule: string) => all.filter((f) => f.rule === rule);
 
 beforeAll(async () => {
   byDefault = renderComponent(netbird, BASE);
@@ -54,11 +54,18 @@ beforeAll(async () => {
     },
   });
   noStun = renderComponent(netbird, { ...BASE, components: { netbird: { stun: { enabled: false } } } });
-  [objects, nodePortObjects, noStunObjects] = await Promise.all([
+  [objects, nodePortObjects, noStunObjects, findings] = await Promise.all([
     renderOwnTemplates(byDefault),
     renderOwnTemplates(nodePort),
     renderOwnTemplates(noStun),
+    Promise.all([byDefault, nodePort, noStun].map((r) => checkRendered(r))),
   ]);
+});
+
+describe('idstack check', () => {
+  it('passes on every variant: helm lint, upstream values, CRDs, sync order, drift traps, secrets', () => {
+    expect(findings).toEqual([[], [], []]);
+  });
 });
 
 describe('OIDC against Authentik', () => {
@@ -171,31 +178,30 @@ describe('routes through Traefik', () => {
     });
   });
 
-  it('validates the custom resources against the pinned CRDs, ordered after their CRDs', () => {
-    const checks: [Values | undefined, string, string[]][] = [
-      [
-        find(objects, 'IngressRoute')[0],
-        'traefik.io/v1alpha1',
-        ['traefik', '41.3.0', 'crds', 'traefik.io_ingressroutes.yaml'],
-      ],
-      [
-        find(objects, 'Certificate')[0],
-        'cert-manager.io/v1',
-        ['cert-manager', 'v1.21.1', 'crds', 'cert-manager.io_certificates.yaml'],
-      ],
+  it('validates the custom resources against the pinned CRDs, ordered after their CRDs', async () => {
+    const checks: [Values | undefined, string][] = [
+      [find(objects, 'IngressRoute')[0], 'traefik.io/v1alpha1'],
+      [find(objects, 'Certificate')[0], 'cert-manager.io/v1'],
     ];
-    for (const [object, apiVersion, file] of checks) {
+    for (const [object, apiVersion] of checks) {
       expect(object?.apiVersion).toBe(apiVersion);
-      expect(schemaProblems(object, crdSchema(file, apiVersion.split('/')[1] as string))).toEqual([]);
       const annotations = (object?.metadata as Obj | undefined)?.annotations as Obj;
       expect(annotations['argocd.argoproj.io/sync-options']).toBe('SkipDryRunOnMissingResource=true');
       expect(Number(annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(0);
     }
-    // The validator itself rejects unknown fields and wrong types.
+    for (const variant of findings) {
+      expect(ofRule(variant, 'resource-schemas')).toEqual([]);
+      expect(ofRule(variant, 'sync-order')).toEqual([]);
+    }
+    // The check rejects an unknown field.
     const route = structuredClone(find(objects, 'IngressRoute')[0]) as Obj;
+    (route.metadata as Obj).name = 'bogus-route';
     (route.spec as Obj).bogus = true;
-    expect(schemaProblems(route, crdSchema(checks[0]?.[2] as string[], 'v1alpha1'))).toEqual([
-      'spec.bogus: unknown field',
+    const mutated = renderComponent(netbird, BASE);
+    writeFileSync(join(mutated.dir, 'charts/netbird/templates/zz-bogus.yaml'), stringify(route));
+    const caught = await checkRendered(mutated, ['resource-schemas']);
+    expect(caught.map((f) => [f.where, f.message.split(' (')[0]])).toEqual([
+      ['charts/netbird/templates/zz-bogus.yaml: IngressRoute/bogus-route', 'spec.bogus: unknown key'],
     ]);
   });
 });
@@ -203,7 +209,7 @@ describe('routes through Traefik', () => {
 describe('STUN on UDP 3478', () => {
   /** The relay pods' labels, derived as the chart's netbird.relay.selectorLabels helper does. */
   const relayPodLabels = (r: RenderedComponent) => ({
-    'app.kubernetes.io/name': `${(readUpstreamYaml('netbird', '1.9.0', 'Chart.yaml') as Obj).name}-relay`,
+    'app.kubernetes.io/name': `${(parse(readFileSync(join(pinnedChart('netbird', '1.9.0').dir, 'Chart.yaml'), 'utf8')) as Obj).name}-relay`,
     'app.kubernetes.io/instance': ((r.application.spec as Obj).source as Obj & { helm: Obj }).helm
       .releaseName,
   });
@@ -328,12 +334,15 @@ describe('secrets', () => {
 });
 
 describe('upstream values and determinism', () => {
-  it('sets only keys that exist in the pinned netbird 1.9.0 values.yaml', () => {
-    const upstream = readUpstreamYaml('netbird', '1.9.0', 'values.yaml');
-    for (const r of [byDefault, nodePort, noStun]) expect(unknownKeys(chartValues(r), upstream)).toEqual([]);
-    // The walker does catch a wrong key.
-    expect(unknownKeys({ relay: { stun: { enabled: true } } }, upstream)).toEqual(['relay.stun']);
-    expect(UPSTREAM_DIR).toBeTruthy();
+  it('sets only keys that exist in the pinned netbird 1.9.0 values.yaml', async () => {
+    for (const variant of findings) expect(ofRule(variant, 'upstream-values')).toEqual([]);
+    // The check does catch a wrong key.
+    const bad = renderComponent(netbird, {
+      ...BASE,
+      components: { netbird: { values: { netbird: { relay: { stun: { enabled: true } } } } } },
+    });
+    const caught = await checkRendered(bad, ['upstream-values']);
+    expect(caught.map((f) => f.where)).toEqual(['charts/netbird/values.yaml: netbird.relay.stun']);
   });
 
   it('renders byte-identical output twice', () => {

@@ -1,13 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkRendered, type Finding, pinnedCrd } from '@idstack/check/testing';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import spire from './index.js';
-import {
-  crdDocuments,
-  crdSchema,
-  leafPaths,
-  unknownUpstreamKeys,
-  validateStructural,
-} from './test-support/upstream.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML, asserted field by field
 type Obj = Record<string, any>;
@@ -43,62 +40,85 @@ const EVERYTHING = {
   },
 };
 
-describe('upstream keys and CRDs', () => {
+const ofRule = (findings: readonly Finding[], rule: string) => findings.filter((f) => f.rule === rule);
+
+describe('upstream keys and CRDs (idstack check)', () => {
   let defaults: RenderedComponent;
   let everything: RenderedComponent;
   let objects: Obj[];
+  let findings: { defaults: Finding[]; everything: Finding[] };
   beforeAll(async () => {
     defaults = renderComponent(spire);
     everything = renderComponent(spire, EVERYTHING);
-    objects = await renderOwnTemplates(everything);
+    const [own, onDefaults, onEverything] = await Promise.all([
+      renderOwnTemplates(everything),
+      checkRendered(defaults),
+      checkRendered(everything),
+    ]);
+    objects = own;
+    findings = { defaults: onDefaults, everything: onEverything };
+  });
+
+  it('passes idstack check with the defaults and with every option set', () => {
+    expect(findings.defaults).toEqual([]);
+    expect(findings.everything).toEqual([]);
   });
 
   it('sets only keys that exist in the pinned spire / spire-crds values (umbrella or subchart)', () => {
     for (const rendered of [defaults, everything]) {
-      expect(leafPaths(rendered.values as Obj).length).toBeGreaterThan(20);
-      expect(unknownUpstreamKeys(rendered.values as Obj)).toEqual([]);
+      expect(Object.keys(rendered.values.spire['spire-server']).length).toBeGreaterThan(3);
+      expect(rendered.values['spire-crds']).toBeDefined();
     }
+    expect(ofRule(findings.defaults, 'upstream-values')).toEqual([]);
+    expect(ofRule(findings.everything, 'upstream-values')).toEqual([]);
   });
 
-  it('the key walker catches keys that do not exist upstream', () => {
-    expect(
-      unknownUpstreamKeys({
+  it('the check catches keys that do not exist upstream', async () => {
+    const bad = renderComponent(spire, {
+      components: {
         spire: {
-          'spire-server': {
-            caTTL: '24h',
-            svidTTL: '1h',
-            controllerManager: { className: 'x', classname: 'y' },
+          values: {
+            spire: {
+              'spire-server': {
+                caTTL: '24h',
+                svidTTL: '1h',
+                controllerManager: { className: 'x', classname: 'y' },
+              },
+              global: { spire: { trustDomain: 'x', trustdomain: 'y' } },
+              'spiffe-csi-driver': { enabled: true, pluginName: 'csi.spiffe.io', socket: 'x' },
+              // a free-form upstream map takes anything
+              'spire-agent': { podLabels: { anything: 'goes' } },
+            },
+            'spire-crds': { annotations: { 'helm.sh/resource-policy': 'keep' }, bogus: true },
           },
-          global: { spire: { trustDomain: 'x', trustdomain: 'y' } },
-          'spiffe-csi-driver': { enabled: true, pluginName: 'csi.spiffe.io', socket: 'x' },
-          // a free-form upstream map takes anything
-          'spire-agent': { podLabels: { anything: 'goes' } },
         },
-        'spire-crds': { annotations: { 'helm.sh/resource-policy': 'keep' }, bogus: true },
-      }),
-    ).toEqual([
-      'spire.spire-server.svidTTL',
-      'spire.spire-server.controllerManager.classname',
+      },
+    });
+    const caught = await checkRendered(bad, ['upstream-values']);
+    expect(caught.map((f) => f.where.replace('charts/spire/values.yaml: ', '')).sort()).toEqual([
+      'spire-crds.bogus',
       'spire.global.spire.trustdomain',
       'spire.spiffe-csi-driver.socket',
-      'spire-crds.bogus',
+      'spire.spire-server.controllerManager.classname',
+      'spire.spire-server.svidTTL',
     ]);
   });
 
   it('renders ClusterSPIFFEIDs that validate against the pinned CRD (spire.spiffe.io/v1alpha1)', () => {
-    const schema = crdSchema('clusterspiffeids.spire.spiffe.io.yaml', 'v1alpha1');
+    const crd = pinnedCrd('spire.spiffe.io', 'ClusterSPIFFEID');
+    expect(crd.source).toBe('spire-crds 0.6.0');
+    expect(crd.versions.has('v1alpha1')).toBe(true);
     const ids = objects.filter((o) => o.kind === 'ClusterSPIFFEID');
     expect(ids.map((o) => o.metadata.name)).toEqual(['spire-default', 'all-fields']);
-    for (const id of ids) {
-      expect(id.apiVersion).toBe('spire.spiffe.io/v1alpha1');
-      expect(validateStructural(schema, id)).toEqual([]);
-    }
+    for (const id of ids) expect(id.apiVersion).toBe('spire.spiffe.io/v1alpha1');
+    expect(ofRule(findings.everything, 'resource-schemas')).toEqual([]);
   });
 
-  it('the structural validator rejects unknown and mistyped fields', () => {
-    const schema = crdSchema('clusterspiffeids.spire.spiffe.io.yaml', 'v1alpha1');
-    expect(
-      validateStructural(schema, {
+  it('the check rejects unknown and mistyped fields, and missing required ones', async () => {
+    const mutated = renderComponent(spire);
+    writeFileSync(
+      join(mutated.dir, 'charts/spire/templates/zz-bad.yaml'),
+      stringify({
         apiVersion: 'spire.spiffe.io/v1alpha1',
         kind: 'ClusterSPIFFEID',
         metadata: { name: 'x' },
@@ -109,18 +129,19 @@ describe('upstream keys and CRDs', () => {
           podSelector: { matchLabels: { a: 1 } },
         },
       }),
-    ).toEqual([
-      'spec: missing required field "spiffeIDTemplate"',
-      'spec.fallback: expected a boolean',
-      'spec.workloadTSelectoremplates: unknown field',
-      'spec.podSelector.matchLabels.a: expected a string',
+    );
+    const caught = await checkRendered(mutated, ['resource-schemas']);
+    expect(caught.map((f) => f.message.replace(/ \(CRD .*\)$/, '')).sort()).toEqual([
+      'spec.fallback: must be boolean',
+      'spec.podSelector.matchLabels.a: must be string',
+      'spec.workloadTSelectoremplates: unknown key (the schema allows no such key here)',
+      "spec: must have required property 'spiffeIDTemplate'",
     ]);
   });
 
-  it('puts its custom resources in a later sync wave than the CRDs (which carry none, i.e. wave 0)', () => {
-    for (const crd of crdDocuments('clusterspiffeids.spire.spiffe.io.yaml') as Obj[])
-      expect(Number(crd.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0)).toBe(0);
+  it('puts its custom resources in a later sync wave than the CRDs (sync-order simulates the Argo CD sync)', () => {
     for (const o of objects.filter((x) => x.apiVersion.startsWith('spire.spiffe.io/')))
       expect(Number(o.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(0);
+    expect(ofRule(findings.everything, 'sync-order')).toEqual([]);
   });
 });

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createCheckContext, formatReport, readOutput, rules } from '@idstack/check';
 import { loadStackFile, renderStack } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { components } from '../components.js';
-import { createCheckContext } from './context.js';
-import { formatReport } from './report.js';
-import { readOutput, rules } from './run.js';
-import { secretLikeKey } from './secrets.js';
-import { structuralToJsonSchema } from './structural.js';
 import { checkJson, renderRoot, runCli } from './testing.js';
 
 const fullExample = readFileSync(new URL('../../../../examples/full/stack.yaml', import.meta.url), 'utf8');
@@ -52,40 +48,5 @@ describe('idstack check on complete stacks', () => {
     const name = plan.components[0]?.component.name as string;
     expect(ctx.ownRender(name)).toBe(ctx.ownRender(name));
     expect((await ctx.ownRender(name)).template.exitCode).toBe(0);
-  });
-});
-
-describe('rule details', () => {
-  it('treats CRD objects as closed unless they preserve unknown fields, honouring int-or-string', () => {
-    const schema = structuralToJsonSchema({
-      type: 'object',
-      properties: {
-        spec: {
-          type: 'object',
-          properties: {
-            port: { 'x-kubernetes-int-or-string': true },
-            free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-          },
-        },
-      },
-    }) as {
-      properties: {
-        spec: { additionalProperties: unknown; properties: Record<string, Record<string, unknown>> };
-      };
-    };
-    expect(schema.properties.spec.additionalProperties).toBe(false);
-    expect(schema.properties.spec.properties.port?.anyOf).toEqual([{ type: 'integer' }, { type: 'string' }]);
-    expect(schema.properties.spec.properties.free?.additionalProperties).toBeUndefined();
-  });
-
-  it('tells credentials from references by key name', () => {
-    expect(secretLikeKey('password')).toBe('literal');
-    expect(secretLikeKey('clientSecret')).toBe('literal');
-    expect(secretLikeKey('AUTHENTIK_SECRET_KEY')).toBe('literal');
-    expect(secretLikeKey('argocdServerAdminPassword')).toBe('literal');
-    expect(secretLikeKey('existingSecret')).toBeUndefined();
-    expect(secretLikeKey('secretName')).toBeUndefined();
-    expect(secretLikeKey('passwordKey')).toBeUndefined();
-    expect(secretLikeKey('tlsSecret')).toBe('name');
   });
 });

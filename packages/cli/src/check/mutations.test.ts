@@ -1,13 +1,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Finding } from '@idstack/check';
+import { formatReport } from '@idstack/check';
 import { isPlainObject, type Values } from '@idstack/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { components } from '../components.js';
-import { formatReport } from './report.js';
 import { checkJson, renderRoot } from './testing.js';
-import type { Finding } from './types.js';
 
 /**
  * Each rule can fail: the default stack is rendered once, then every test copies it, injects exactly one defect and

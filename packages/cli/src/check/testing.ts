@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Finding } from '@idstack/check';
 import { MANAGED_OUTPUTS, parseStack, renderStack, writeOutputs } from '@idstack/core';
 import { components } from '../components.js';
 import { main } from '../main.js';
-import type { Finding } from './types.js';
 
 /** Test helper: renders the whole stack (every component) from stack.yaml text into a fresh temp root. */
 export function renderRoot(stackYaml?: string): string {

@@ -1,36 +1,22 @@
-import { loadStackFile, renderStack } from '@idstack/core';
-import { createCheckContext } from '../check/context.js';
-import { formatReport } from '../check/report.js';
-import { readOutput, runChecks } from '../check/run.js';
+import { checkStack, formatReport } from '@idstack/check';
+import { loadStackFile } from '@idstack/core';
 import { components } from '../components.js';
 import type { CommonOptions } from '../main.js';
 
-/** `idstack check`: config, then every rule over the output on disk; exit 1 on any error finding. */
+/** `idstack check`: the config, then every rule of @idstack/check over the output on disk; exit 1 on any error. */
 export async function checkCommand(
   options: CommonOptions,
   io: { out: NodeJS.WritableStream },
 ): Promise<number> {
   const started = performance.now();
   const stack = loadStackFile(options.config, components);
-  const { plan, files } = renderStack(components, stack);
-  const ctx = createCheckContext({
-    root: options.root,
-    components,
-    stack,
-    plan,
-    output: readOutput(options.root),
-    rendered: files,
-  });
-  const results = await runChecks(ctx);
-  const findings = results.flatMap((r) => r.findings);
+  const report = await checkStack({ root: options.root, components, stack });
   const ms = Math.round(performance.now() - started);
-  const errors = findings.filter((f) => f.severity === 'error').length;
   if (options.json) {
-    io.out.write(
-      `${JSON.stringify({ ok: errors === 0, errors, warnings: findings.length - errors, ms, upstream: ctx.upstreamDir, rules: results, findings }, null, 2)}\n`,
-    );
+    const { ok, errors, warnings, upstream, rules, findings } = report;
+    io.out.write(`${JSON.stringify({ ok, errors, warnings, ms, upstream, rules, findings }, null, 2)}\n`);
   } else {
-    io.out.write(formatReport(findings, results, ms));
+    io.out.write(formatReport(report.findings, report.rules, ms));
   }
-  return errors === 0 ? 0 : 1;
+  return report.ok ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 import { deepMerge, isPlainObject, type Values } from '@idstack/core';
-import { describeObject } from './context.js';
-import { ownObjects } from './crds.js';
-import type { CheckContext, Finding, Rule } from './types.js';
+import { describeObject } from '../context.js';
+import { ownObjects } from '../crds.js';
+import type { CheckContext, Finding, Rule } from '../types.js';
 
 /** Template functions whose output changes from one render to the next (or is empty under `helm template`). */
 const NON_DETERMINISTIC = [

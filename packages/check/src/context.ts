@@ -16,14 +16,14 @@ import { Upstream } from './upstream.js';
 
 /**
  * Where the pinned upstream data is: `IDSTACK_UPSTREAM`, else `shared/upstream` beside the repository (`<root>/..`),
- * else beside the checkout this CLI runs from (tests render into temp roots).
+ * else beside the checkout this package runs from (tests render into temp roots).
  */
-export function defaultUpstreamDir(root: string): string {
+export function defaultUpstreamDir(root?: string): string {
   if (process.env.IDSTACK_UPSTREAM) return process.env.IDSTACK_UPSTREAM;
-  const besideRoot = resolve(root, '..', 'shared', 'upstream');
-  if (existsSync(besideRoot)) return besideRoot;
-  // src/check/context.ts or dist/check/context.js -> <repo>/../shared/upstream
-  return fileURLToPath(new URL('../../../../../shared/upstream', import.meta.url));
+  const besideRoot = root === undefined ? undefined : resolve(root, '..', 'shared', 'upstream');
+  if (besideRoot && existsSync(besideRoot)) return besideRoot;
+  // packages/check/src/context.ts or packages/check/dist/context.js -> <repo>/../shared/upstream
+  return fileURLToPath(new URL('../../../../shared/upstream', import.meta.url));
 }
 
 /** Builds what every rule sees; renders (helm) and parses lazily, each at most once. */
@@ -35,8 +35,10 @@ export function createCheckContext(base: {
   readonly output: FileMap;
   readonly rendered: FileMap;
   readonly upstreamDir?: string;
+  /** A shared reader of the pinned data (tests that check many renders read it once); its dir wins. */
+  readonly upstream?: Upstream;
 }): CheckContext {
-  const upstreamDir = base.upstreamDir ?? defaultUpstreamDir(base.root);
+  const upstreamDir = base.upstream?.dir ?? base.upstreamDir ?? defaultUpstreamDir(base.root);
   const renders = new Map<string, Promise<OwnRender>>();
   let cluster: K8sObject[] | undefined;
   const namespaceOf = (chart: string) =>
@@ -44,7 +46,7 @@ export function createCheckContext(base: {
   return {
     ...base,
     upstreamDir,
-    upstream: new Upstream(upstreamDir),
+    upstream: base.upstream ?? new Upstream(upstreamDir),
     ownRender: (chart) => {
       let render = renders.get(chart);
       if (!render) {

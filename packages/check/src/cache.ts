@@ -16,9 +16,9 @@ const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).d
  * A cache of the pinned upstream data in a form that loads fast: parsed YAML as JSON, and JSON Schemas as ajv's
  * standalone validator code. Parsing upstream's values/CRDs and compiling their schemas costs seconds; loading the
  * cached forms costs milliseconds. Entries are keyed by content hash (and ajv's version), so a changed pin or
- * upgraded ajv simply misses. It lives beside the CLI's dependencies (removed by a fresh `pnpm install`).
+ * upgraded ajv simply misses. It lives beside this package's dependencies (removed by a fresh `pnpm install`).
  */
-const CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/idstack-check/', import.meta.url));
+const CACHE_DIR = fileURLToPath(new URL('../node_modules/.cache/idstack-check/', import.meta.url));
 const require = createRequire(import.meta.url);
 const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
 const CACHE_VERSION = `1-${AJV_VERSION}`;

@@ -1,4 +1,4 @@
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule } from '../types.js';
 
 /** Every chart passes `helm lint --strict`, and its own templates render with `helm template`. */
 export const helmLint: Rule = {

@@ -1,10 +1,10 @@
 import { isPlainObject, type Values } from '@idstack/core';
-import { describeErrors } from './ajv.js';
-import { describeObject } from './context.js';
-import { isBuiltInGroup, knownCrds, ownObjects, splitApiVersion } from './crds.js';
-import { crdValidator } from './structural.js';
-import type { Finding, K8sObject, Rule } from './types.js';
-import { crdKey } from './upstream.js';
+import { describeErrors } from '../ajv.js';
+import { describeObject } from '../context.js';
+import { isBuiltInGroup, knownCrds, ownObjects, splitApiVersion } from '../crds.js';
+import { crdValidator } from '../structural.js';
+import type { Finding, K8sObject, Rule } from '../types.js';
+import { crdKey } from '../upstream.js';
 
 /**
  * Every rendered object (own templates, Applications, AppProjects, root) validates against a schema: custom

@@ -1,8 +1,8 @@
 import { deepMerge, isPlainObject, type PlannedComponent, type Values } from '@idstack/core';
-import { describeObject } from './context.js';
-import { isBuiltInGroup, isNamespaced, knownCrds, ownCrds, splitApiVersion } from './crds.js';
-import type { ChartDependency, CheckContext, Finding, K8sObject, Rule } from './types.js';
-import { type CrdInfo, crdKey } from './upstream.js';
+import { describeObject } from '../context.js';
+import { isBuiltInGroup, isNamespaced, knownCrds, ownCrds, splitApiVersion } from '../crds.js';
+import type { ChartDependency, CheckContext, Finding, K8sObject, Rule } from '../types.js';
+import { type CrdInfo, crdKey } from '../upstream.js';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
@@ -300,10 +300,24 @@ export const syncOrder: Rule = {
         for (const ns of NAMESPACE_SWITCHES[dep.name]?.(merged) ?? [])
           create(ns, planned.component.name, `${alias} values`);
     }
+    const external = new Map(
+      renders.map(({ planned }) => [planned.component.name, new Set(planned.externalNamespaces)]),
+    );
     const requireNamespace = (ns: string, appName: string, where: string, what: string) => {
       if (PREEXISTING.has(ns)) return;
       const by = created.get(ns) ?? [];
       if (by.some((c) => c.app === appName || c.wave < waveOfApp(appName))) return;
+      if (external.get(appName)?.has(ns)) {
+        found.push({
+          severity: 'warning',
+          rule: 'sync-order',
+          chart: appName,
+          where,
+          message: `${what} namespace "${ns}", one of your own namespaces (externalNamespaces): it must exist before ${appName} syncs`,
+          fix: `create namespace "${ns}" (your workloads live there), or drop it from the component's options`,
+        });
+        return;
+      }
       error(
         appName,
         where,

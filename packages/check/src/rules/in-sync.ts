@@ -1,4 +1,4 @@
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule } from '../types.js';
 
 /** The committed output must be exactly what `idstack build` renders from stack.yaml now. */
 export const inSync: Rule = {

@@ -1,10 +1,13 @@
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule } from '../types.js';
 
-/** Built-in defaults render a complete stack, but these values cannot work in a real cluster. */
+/**
+ * Built-in defaults render a complete stack, but these values cannot work in a real cluster: the stack's example
+ * domain, e-mail and source, and every placeholder a component declares (`placeholders` in its declaration).
+ */
 export const placeholders: Rule = {
   id: 'placeholders',
   description: 'warns about example values that cannot work in a real cluster',
-  run: ({ stack }) => {
+  run: ({ stack, plan }) => {
     const found: Finding[] = [];
     const warn = (where: string, message: string, fix: string) =>
       found.push({ severity: 'warning', rule: 'placeholders', chart: 'stack.yaml', where, message, fix });
@@ -36,6 +39,9 @@ export const placeholders: Rule = {
         'set source.registry to where releases publish',
       );
     }
+    for (const { component, placeholders: declared } of plan.components)
+      for (const p of declared)
+        warn(p.path, p.message, `set ${p.path} to the real value (see charts/${component.name}/README.md)`);
     return found;
   },
 };

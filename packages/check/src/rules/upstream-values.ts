@@ -1,8 +1,8 @@
 import { type Component, deepMerge, isPlainObject, type Values } from '@idstack/core';
 import { parse } from 'yaml';
-import { compileSchema, describeErrors } from './ajv.js';
-import type { ChartDependency, CheckContext, Finding, Rule } from './types.js';
-import type { UpstreamChartData } from './upstream.js';
+import { compileSchema, describeErrors } from '../ajv.js';
+import type { ChartDependency, CheckContext, Finding, Rule } from '../types.js';
+import type { UpstreamChartData } from '../upstream.js';
 
 /**
  * Every key path idstack sets under a dependency (and `global`) exists in the pinned upstream values.yaml, or is

@@ -6,9 +6,9 @@ import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig } from '@secretlint/types';
 import { parse } from 'yaml';
-import { describeObject } from './context.js';
-import { ownObjects } from './crds.js';
-import type { Finding, Rule } from './types.js';
+import { describeObject } from '../context.js';
+import { ownObjects } from '../crds.js';
+import type { Finding, Rule } from '../types.js';
 
 const SECRETLINT: SecretLintCoreConfig = {
   rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }],

@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { type Component, type FileMap, renderStack, type Stack } from '@idstack/core';
+import { createCheckContext } from './context.js';
+import type { RuleResult } from './report.js';
+import { driftTraps } from './rules/drift-traps.js';
+import { helmLint } from './rules/helm-lint.js';
+import { inSync } from './rules/in-sync.js';
+import { placeholders } from './rules/placeholders.js';
+import { resourceSchemas } from './rules/resource-schemas.js';
+import { secrets } from './rules/secrets.js';
+import { syncOrder } from './rules/sync-order.js';
+import { upstreamValues } from './rules/upstream-values.js';
+import type { CheckContext, Finding, Rule } from './types.js';
+
+/** Every rule `idstack check` runs, in report order. */
+export const rules: readonly Rule[] = [
+  placeholders,
+  inSync,
+  helmLint,
+  upstreamValues,
+  resourceSchemas,
+  syncOrder,
+  driftTraps,
+  secrets,
+];
+
+/** Reads `charts/**` and `cluster/**` under `root` as a FileMap (paths relative to root, sorted). */
+export function readOutput(root: string): FileMap {
+  const files: FileMap = new Map();
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir).sort()) {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.set(relative(root, full).split('\\').join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(join(root, 'charts'));
+  walk(join(root, 'cluster'));
+  return files;
+}
+
+/** Runs the rules (concurrently) and returns their findings in rule order, each rule's timing beside. */
+export async function runChecks(ctx: CheckContext, selected: readonly Rule[] = rules): Promise<RuleResult[]> {
+  const results = await Promise.all(
+    selected.map(async (rule) => {
+      const started = performance.now();
+      let findings: readonly Finding[];
+      try {
+        findings = await rule.run(ctx);
+      } catch (error) {
+        findings = [
+          {
+            severity: 'error',
+            rule: rule.id,
+            chart: 'idstack',
+            where: rule.id,
+            message: `the rule crashed: ${(error as Error).stack ?? error}`,
+          },
+        ];
+      }
+      return { rule: rule.id, findings, ms: Math.round(performance.now() - started) };
+    }),
+  );
+  return results;
+}
+
+/** What `idstack check` reports: the verdict, counts, each rule's result and every finding. */
+export interface CheckReport {
+  /** No error finding (warnings do not fail the check). */
+  readonly ok: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  /** How long the check took (render, read, rules), in milliseconds. */
+  readonly ms: number;
+  /** The pinned upstream data the check read. */
+  readonly upstream: string;
+  readonly rules: readonly RuleResult[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * `idstack check` on an output root: renders what the build would write from `stack` with `components` (the
+ * component list is an input: the engine knows no component), reads charts/ and cluster/ under `root`, and runs the
+ * rules over them. Throws the core's ConfigError when the components' graph or options are invalid.
+ */
+export async function checkStack(
+  input: {
+    readonly root: string;
+    readonly components: readonly Component[];
+    readonly stack: Stack;
+    /** Folder of the pinned upstream data (default: `defaultUpstreamDir`). */
+    readonly upstreamDir?: string;
+  },
+  selected: readonly Rule[] = rules,
+): Promise<CheckReport> {
+  const started = performance.now();
+  const { plan, files } = renderStack(input.components, input.stack);
+  const ctx = createCheckContext({
+    root: input.root,
+    components: input.components,
+    stack: input.stack,
+    plan,
+    output: readOutput(input.root),
+    rendered: files,
+    ...(input.upstreamDir ? { upstreamDir: input.upstreamDir } : {}),
+  });
+  const results = await runChecks(ctx, selected);
+  const findings = results.flatMap((r) => r.findings);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return {
+    ok: errors === 0,
+    errors,
+    warnings: findings.length - errors,
+    ms: Math.round(performance.now() - started),
+    upstream: ctx.upstreamDir,
+    rules: results,
+    findings,
+  };
+}
