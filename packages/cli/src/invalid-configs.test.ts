@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderRoot, runCli } from './check/testing.js';
+import { renderRoot, run } from './test-support.js';
 
 /**
  * The invalid-config corpus (examples/invalid/*.yaml): each file declares on its first line the error it must
@@ -49,7 +49,7 @@ describe('the invalid-config corpus', () => {
     const before = hashTree(root);
     expect(Object.keys(before).length).toBeGreaterThan(10);
     for (const command of ['build', 'check']) {
-      const { code, err } = await runCli([command, '--root', root, '--config', join(corpus, file)]);
+      const { code, err } = await run([command, '--root', root, '--config', join(corpus, file)]);
       expect(code, `${command} ${file}: ${err}`).toBe(2);
       const line = err.split('\n').find((l) => l.includes(`${path}: `));
       expect(line, `${command} ${file} names ${path}:\n${err}`).toBeDefined();

@@ -3,6 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Finding } from '@idstack/check';
+import { MANAGED_OUTPUTS, parseStack, renderStack, writeOutputs } from '@idstack/core';
+import { components } from './components.js';
 import { main } from './main.js';
 
 /** Runs the CLI in-process, capturing its output. */
@@ -40,4 +43,21 @@ export function snapshot(root: string): Record<string, string> {
   };
   walk(root);
   return out;
+}
+
+/** The whole stack (every component) rendered from stack.yaml text into a fresh temp root, as `idstack build` would. */
+export function renderRoot(stackYaml?: string): string {
+  const root = tempRoot(stackYaml);
+  writeOutputs(root, renderStack(components, parseStack(stackYaml ?? '', components)).files, MANAGED_OUTPUTS);
+  return root;
+}
+
+/** `idstack check --json` on a root: the exit code and the parsed report. */
+export async function checkJson(
+  root: string,
+): Promise<{ code: number; findings: Finding[]; ms: number; out: string }> {
+  const { code, out, err } = await run(['check', '--root', root, '--json']);
+  if (code === 2) throw new Error(`check refused the config: ${err}`);
+  const report = JSON.parse(out) as { findings: Finding[]; ms: number };
+  return { code, findings: report.findings, ms: report.ms, out };
 }

@@ -10,6 +10,7 @@ export * from './helm.js';
 export * from './merge.js';
 export * from './package-info.js';
 export * from './plan.js';
+export * from './text.js';
 export * from './waves.js';
 export * from './write.js';
 export * from './yaml.js';

@@ -1,4 +1,4 @@
-import { type Component, deepMerge, isPlainObject, type Values } from '@idstack/core';
+import { type Component, closest, deepMerge, isPlainObject, type Values } from '@idstack/core';
 import { parse } from 'yaml';
 import { compileSchema, describeErrors } from '../ajv.js';
 import type { ChartDependency, CheckContext, Finding, Rule } from '../types.js';
@@ -193,17 +193,11 @@ function suggest(
     const deeper = findKey(parent, key, 3);
     if (deeper) return [...parentPath, ...deeper].join('.');
   }
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const parent of parents) {
-    for (const candidate of Object.keys(parent)) {
-      const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-  }
+  const best = closest(
+    key,
+    parents.flatMap((parent) => Object.keys(parent)),
+    Math.max(2, Math.floor(key.length / 3)) + 1,
+  );
   if (best) return [...parentPath, best].join('.');
   if (chartTree) {
     const anywhere = findKey(chartTree, key, 6);
@@ -226,20 +220,6 @@ function findKey(tree: Values, key: string, depth: number): string[] | undefined
     level = next;
   }
   return undefined;
-}
-
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
 }
 
 // --- JSON Schema navigation (what a schema explicitly declares, through $ref / allOf / anyOf / oneOf) ---

@@ -3,7 +3,7 @@ import { createCheckContext, formatReport, readOutput, rules } from '@idstack/ch
 import { loadStackFile, renderStack } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { components } from '../components.js';
-import { checkJson, renderRoot, runCli } from './testing.js';
+import { checkJson, renderRoot, run } from '../test-support.js';
 
 const fullExample = readFileSync(new URL('../../../../examples/full/stack.yaml', import.meta.url), 'utf8');
 
@@ -22,12 +22,12 @@ describe('idstack check on complete stacks', () => {
 
   it('prints a report grouped by chart with a summary line, and --json for machines', async () => {
     const root = renderRoot();
-    const human = await runCli(['check', '--root', root]);
+    const human = await run(['check', '--root', root]);
     expect(human.out).toMatch(/^stack\.yaml: 0 error\(s\), \d+ warning\(s\)$/m);
     expect(human.out).toMatch(
       /^idstack check: (passed|FAILED): \d+ error\(s\), \d+ warning\(s\) from \d+ rules in \d+ ms$/m,
     );
-    const machine = await runCli(['check', '--root', root, '--json']);
+    const machine = await run(['check', '--root', root, '--json']);
     const report = JSON.parse(machine.out) as { ok: boolean; rules: { rule: string }[] };
     expect(report.rules.map((r) => r.rule)).toEqual(rules.map((r) => r.id));
     expect(machine.code).toBe(report.ok ? 0 : 1);

@@ -7,7 +7,7 @@ import { isPlainObject, type Values } from '@idstack/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { components } from '../components.js';
-import { checkJson, renderRoot } from './testing.js';
+import { checkJson, renderRoot } from '../test-support.js';
 
 /**
  * Each rule can fail: the default stack is rendered once, then every test copies it, injects exactly one defect and

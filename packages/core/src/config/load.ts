@@ -3,6 +3,7 @@ import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Component } from '../component.js';
 import { ConfigError, formatPath, type Problem } from '../errors.js';
+import { closest } from '../text.js';
 import { type Stack, stackSchema } from './schema.js';
 
 /** Reads and validates stack.yaml; a missing file means "all defaults" (a complete, placeholder stack). */
@@ -93,32 +94,4 @@ function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
     node = shape[key];
   }
   return [];
-}
-
-/** The allowed key closest to a typo (edit distance at most 2), if any. */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
 }
