@@ -1,6 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { type Component, type FileMap, renderStack, type Stack } from '@idstack/core';
+import { join } from 'node:path';
+import { type Component, type FileMap, readTree, renderStack, type Stack } from '@idstack/core';
 import { createCheckContext } from './context.js';
 import type { RuleResult } from './report.js';
 import { driftTraps } from './rules/drift-traps.js';
@@ -27,18 +26,10 @@ export const rules: readonly Rule[] = [
 
 /** Reads `charts/**` and `cluster/**` under `root` as a FileMap (paths relative to root, sorted). */
 export function readOutput(root: string): FileMap {
-  const files: FileMap = new Map();
-  const walk = (dir: string): void => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir).sort()) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else files.set(relative(root, full).split('\\').join('/'), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(join(root, 'charts'));
-  walk(join(root, 'cluster'));
-  return files;
+  return new Map([
+    ...readTree(join(root, 'charts'), 'charts/'),
+    ...readTree(join(root, 'cluster'), 'cluster/'),
+  ]);
 }
 
 /** Runs the rules (concurrently) and returns their findings in rule order, each rule's timing beside. */

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Finding } from '@idstack/check';
-import { MANAGED_OUTPUTS, parseStack, renderStack, writeOutputs } from '@idstack/core';
+import { MANAGED_OUTPUTS, parseStack, readTree, renderStack, writeOutputs } from '@idstack/core';
 import { components } from './components.js';
 import { main } from './main.js';
 
@@ -32,17 +32,9 @@ export function tempRoot(stackYaml?: string): string {
 
 /** A hash per file under root (stack.yaml excluded): proves "nothing changed on disk". */
 export function snapshot(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (dir: string): void => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir)) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else out[relative(root, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
+  return Object.fromEntries(
+    [...readTree(root)].map(([path, content]) => [path, createHash('sha256').update(content).digest('hex')]),
+  );
 }
 
 /** The whole stack (every component) rendered from stack.yaml text into a fresh temp root, as `idstack build` would. */

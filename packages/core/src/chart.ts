@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { readTree } from './files.js';
 import { isPlainObject, type Values } from './merge.js';
 import type { Plan, PlannedComponent } from './plan.js';
 import { renderChartReadme } from './readme.js';
@@ -100,21 +100,5 @@ export function valuesSchema(planned: PlannedComponent): Values {
 
 /** The chart's own files (templates/ and any others under the package's `chart/` folder), verbatim and sorted. */
 export function ownChartFiles(packageDir: string): [string, string][] {
-  const root = join(packageDir, 'chart');
-  const out: [string, string][] = [];
-  const walk = (dir: string): void => {
-    let entries: string[];
-    try {
-      entries = readdirSync(dir).sort();
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push([relative(root, full).split('\\').join('/'), readFileSync(full, 'utf8')]);
-    }
-  };
-  walk(root);
-  return out;
+  return [...readTree(join(packageDir, 'chart'))];
 }

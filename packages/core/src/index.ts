@@ -6,6 +6,7 @@ export * from './config/load.js';
 export * from './config/names.js';
 export * from './config/schema.js';
 export * from './errors.js';
+export * from './files.js';
 export * from './helm.js';
 export * from './merge.js';
 export * from './package-info.js';

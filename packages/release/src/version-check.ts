@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { relative } from 'node:path';
+import { readTree } from '@idstack/core';
 import { execa } from 'execa';
 
 /** A chart to check: its rendered folder and the package (and so the git tag) its version comes from. */
@@ -54,15 +55,15 @@ export async function unbumpedCharts(
         .filter(Boolean)
         .map((p) => p.slice(prefix.length + 1)),
     );
-    const current = new Set(existsSync(chart.dir) ? filesUnder(chart.dir) : []);
+    const current = readTree(chart.dir);
     const changed: string[] = [];
-    for (const file of [...new Set([...tagged, ...current])].sort()) {
+    for (const file of [...new Set([...tagged, ...current.keys()])].sort()) {
       if (!tagged.has(file) || !current.has(file)) {
         changed.push(file);
         continue;
       }
       const then = await git(top, ['show', `${tag}:${prefix}/${file}`], { stripFinalNewline: false });
-      if (then.stdout !== readFileSync(join(chart.dir, file), 'utf8')) changed.push(file);
+      if (then.stdout !== current.get(file)) changed.push(file);
     }
     if (changed.length) offenders.push({ name: chart.name, version: chart.version, tag, changed });
   }
@@ -75,17 +76,6 @@ export function describeUnbumped(offenders: readonly UnbumpedChart[]): string[] 
     (o) =>
       `charts/${o.name} differs from its release ${o.tag} (${o.changed.join(', ')}) but its version is still ${o.version}: add a changeset for ${o.tag.slice(0, o.tag.lastIndexOf('@'))} (pnpm changeset) and run \`pnpm changeset version && pnpm build\``,
   );
-}
-
-function filesUnder(dir: string, base = dir): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
-      const full = join(dir, entry);
-      return statSync(full).isDirectory()
-        ? filesUnder(full, base)
-        : [relative(base, full).split('\\').join('/')];
-    });
 }
 
 function git(cwd: string, args: readonly string[], options: { stripFinalNewline?: boolean } = {}) {
