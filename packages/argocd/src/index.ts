@@ -91,8 +91,10 @@ export default defineComponent({
       keys: [{ key: 'auth', description: 'Redis password', random: true }],
     },
   ],
+  // Argo CD cannot install itself: bootstrap puts it in with helm, then its Application adopts the release.
+  bootstrap: { order: 2 },
   manualSteps: () => [
-    'Install Argo CD once before anything syncs: `helm dependency build charts/argocd && helm install argocd charts/argocd -n argocd --create-namespace` (the Application then adopts it).',
+    'Argo CD is installed once by `pnpm idstack bootstrap` (helm, from this chart), before anything syncs; its Application then adopts the release.',
   ],
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
 });

@@ -50,7 +50,9 @@ export default defineComponent({
   tier: 'security',
   namespace: NAMESPACE,
   // argocd: its Service is protected when asked (and it is a dependency of this package for argocdServer).
-  needs: [ingress, spire, ciliumTetragon, argocd],
+  // Traefik's CRDs and cert-manager are its front door; the rest only order the sync (security after infra).
+  needs: [ingress],
+  after: [spire, ciliumTetragon, argocd],
   charts: [
     { name: 'cloudnative-pg', repository: 'https://cloudnative-pg.github.io/charts', version: '0.29.0' },
     { name: 'authentik', repository: 'https://charts.goauthentik.io', version: '2026.8.0' },

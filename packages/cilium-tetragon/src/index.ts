@@ -21,7 +21,8 @@ export default defineComponent({
     options.shellPolicy.mode !== 'off' && options.shellPolicy.scope === 'namespaced'
       ? options.shellPolicy.namespaces
       : [],
-  needs: [argocd],
+  // Argo CD adopts it; Cilium itself runs without it.
+  after: [argocd],
   charts: [
     { name: 'cilium', repository: 'https://helm.cilium.io', version: '1.20.0' },
     { name: 'tetragon', repository: 'https://helm.cilium.io', version: '1.7.0' },
@@ -33,6 +34,8 @@ export default defineComponent({
     tetragon: tetragonValues(),
     shellPolicy: shellPolicyKnob(options),
   }),
+  // The CNI comes before Argo CD; the shell policy waits for Argo CD (its CRD arrives in the same release).
+  bootstrap: { order: 1, set: { 'shellPolicy.enabled': 'false' } },
   notes: ({ options }) => shellPolicyNotes(options),
   manualSteps: ({ options }) => manualSteps(options),
   argocd: ({ options }) => ({

@@ -111,3 +111,32 @@ describe('idstack secrets', () => {
     expect(listed.some((s) => s.component === 'cloudflared')).toBe(false);
   });
 });
+
+describe('switching components off', () => {
+  // Each component alone disabled: either the stack still builds, or the build names the switch that breaks it.
+  it.each([
+    ['argocd', '', undefined],
+    [
+      'cilium-tetragon',
+      '',
+      'components.authentik-db.protect[0]: "hubble" is served by the cilium-tetragon component',
+    ],
+    ['cilium-tetragon', '  authentik-db:\n    protect: []\n', undefined],
+    ['ingress', '', 'components.ingress.enabled: authentik-db cannot work without ingress'],
+    ['spire', '', undefined],
+    ['authentik-db', '', 'components.authentik-db.enabled: netbird cannot work without authentik-db'],
+    ['authentik-db', '  netbird:\n    enabled: false\n', undefined],
+    ['netbird', '', undefined],
+    ['cloudflared', '', undefined],
+  ])('%s off (%j)', async (name, extra, error) => {
+    const root = tempRoot(`components:\n  ${name}:\n    enabled: false\n${extra}`);
+    const result = await run(['build', '--root', root]);
+    if (error) {
+      expect(result.code).toBe(2);
+      expect(result.err).toContain(error);
+    } else {
+      expect(result.code, result.err).toBe(0);
+      expect(existsSync(join(root, 'charts', name))).toBe(false);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@idstack/core';
+import { bootstrapCommand } from './commands/bootstrap.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
 import { mirrorCommand, packageCommand, releaseCommand } from './commands/release.js';
@@ -16,6 +17,8 @@ Commands:
   build      render charts/, cluster/ and stack.schema.json from stack.yaml (atomic; nothing changes on error)
   check      prove the output is what Argo CD and the upstream charts will accept (exit 1 on any failure)
   secrets    list the Secrets the stack expects (never writes a value to git); --create makes random ones via kubectl
+  bootstrap  install what must exist before Argo CD (Cilium, Argo CD) with helm, then apply cluster/root.yaml
+             (--dry-run prints the commands; create the Secrets first with \`idstack secrets --create\`)
   mirror     copy every pinned upstream chart into the mirror (stack.yaml \`mirror\` or --mirror), skipping what is there
   package    helm dependency build + helm package every chart into dist/charts/, with a Helm repository index.yaml
   release    package, then push every chart version the registry lacks (source.registry or --registry); --tag tags them
@@ -30,10 +33,11 @@ Options:
   --dist <dir>      package, release: output folder (default: <root>/dist/charts; mirror: <root>/dist/mirror)
   --url <url>       package, release: base URL written into dist/charts/index.yaml
   --plain-http      mirror, package, release: plain HTTP to OCI registries (automatic on loopback)
+  --dry-run         bootstrap: print the commands, run nothing
   --tag             release: git-tag the released versions (changeset tag) after publishing
   -h, --help        this help
 
-Exit codes: 0 ok, 1 check (or mirror/package/release) failed, 2 bad usage or invalid config.
+Exit codes: 0 ok, 1 check (or bootstrap/mirror/package/release) failed, 2 bad usage or invalid config.
 `;
 
 export interface CommonOptions {
@@ -42,7 +46,8 @@ export interface CommonOptions {
   readonly out: string;
   readonly json: boolean;
   readonly create: boolean;
-  readonly offline: boolean;
+  /** bootstrap: print the commands instead of running them. */
+  readonly dryRun: boolean;
   readonly registry?: string;
   readonly mirror?: string;
   readonly dist?: string;
@@ -81,6 +86,8 @@ export async function main(
         return await checkCommand(options, io);
       case 'secrets':
         return await secretsCommand(options, io);
+      case 'bootstrap':
+        return await bootstrapCommand(options, io);
       case 'mirror':
         return await mirrorCommand(options, io);
       case 'package':
@@ -110,7 +117,7 @@ function parse(argv: readonly string[]) {
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
       create: { type: 'boolean', default: false },
-      offline: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
       registry: { type: 'string' },
       mirror: { type: 'string' },
       dist: { type: 'string' },
@@ -128,7 +135,7 @@ function parse(argv: readonly string[]) {
     out: values.out ?? root,
     json: values.json ?? false,
     create: values.create ?? false,
-    offline: values.offline ?? false,
+    dryRun: values['dry-run'] ?? false,
     ...(values.registry ? { registry: values.registry } : {}),
     ...(values.mirror ? { mirror: values.mirror } : {}),
     ...(values.dist ? { dist: values.dist } : {}),

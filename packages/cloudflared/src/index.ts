@@ -20,7 +20,9 @@ export default defineComponent({
   description: 'Cloudflare Tunnel carrying the management plane to Traefik',
   tier: 'networking',
   namespace: 'cloudflared',
-  needs: [ingress, authentikDb],
+  // Every tunnel rule ends at Traefik; Authentik must guard the UIs before they go public.
+  needs: [ingress],
+  after: [authentikDb],
   charts: [
     {
       name: 'cloudflare-tunnel',

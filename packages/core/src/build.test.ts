@@ -96,6 +96,20 @@ describe('renderStack', () => {
     expect(without.has('cluster/apps/infra.yaml')).toBe(true);
   });
 
+  it('refuses to enable a component whose required component is disabled, naming the switch', () => {
+    const strict = fakeComponent('strict', 'security', ['infra'], { required: ['infra'] });
+    const stack = [platform, infra, strict];
+    expect(() =>
+      renderStack(stack, validateStack({ components: { infra: { enabled: false } } }, stack)),
+    ).toThrow(
+      /components\.infra\.enabled: strict cannot work without infra: enable infra, or disable strict too/,
+    );
+    // An ordering-only need on a disabled component is fine.
+    expect(() =>
+      renderStack(all, validateStack({ components: { infra: { enabled: false } } }, all)),
+    ).not.toThrow();
+  });
+
   it('merges stack.yaml values overrides and rejects unknown own knobs', () => {
     const merged = renderStack(
       all,

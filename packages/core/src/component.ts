@@ -126,8 +126,13 @@ export interface Component<Options extends Values = Values> {
    * so the AppProject allows them and `idstack check` only warns that they must exist before the sync. @default none
    */
   readonly externalNamespaces?: (ctx: ComponentContext<Options>) => readonly string[];
-  /** Names of the components that must be synced and healthy first (when enabled). @default none */
+  /** Names of the components that must be synced and healthy first (when enabled): the sync-wave edges. @default none */
   readonly needs: readonly string[];
+  /**
+   * Those of `needs` it cannot work without: the build refuses to enable it while one of them is disabled.
+   * The others only order the sync. @default none
+   */
+  readonly required?: readonly string[];
   /** The needed components themselves (set by {@link defineComponent}). @default none */
   readonly requires?: readonly Component[];
   /** Upstream charts the umbrella depends on. */
@@ -169,6 +174,17 @@ export interface Component<Options extends Values = Values> {
   readonly placeholders?: (ctx: ComponentContext<Options>) => readonly Problem[];
   /** Steps outside the cluster the operator must do by hand (router ports, DNS, upstream accounts). @default none */
   readonly manualSteps?: (ctx: ComponentContext<Options>) => readonly string[];
+  /**
+   * Installed with helm before Argo CD exists (the CNI, Argo CD itself), from this very chart, then adopted by its
+   * Application: `idstack bootstrap` runs `helm upgrade --install` with these `--set` overrides (for what cannot be
+   * installed by plain helm on a fresh cluster, e.g. a CR whose CRD the same release brings). @default not bootstrapped
+   */
+  readonly bootstrap?: {
+    /** Install order among the bootstrapped components (lowest first): the CNI before anything that runs pods. */
+    readonly order: number;
+    /** `--set` overrides for the bootstrap install only. @default none */
+    readonly set?: Readonly<Record<string, string>>;
+  };
   /** How Argo CD syncs it. */
   readonly argocd?: ArgoOptions | ((ctx: ComponentContext<Options>) => ArgoOptions);
   /**
@@ -178,25 +194,34 @@ export interface Component<Options extends Values = Values> {
   readonly packageDir: string;
 }
 
-/** What a component package writes: the contract, with `needs` given as the needed components themselves. */
+/** What a component package writes: the contract, with `needs` and `after` given as the components themselves. */
 export type ComponentDeclaration<Schema extends z.ZodObject> = Omit<
   Component<z.output<Schema>>,
-  'options' | 'needs' | 'requires'
+  'options' | 'needs' | 'required' | 'requires'
 > & {
   readonly options: Schema;
   /**
-   * The components that must be healthy first. Import them (they are this package's workspace dependencies), so
-   * turbo's task graph and the sync-wave DAG are the same graph. @default none
+   * The components it cannot work without (their CRDs, their services): synced and healthy first, and enabled
+   * whenever this one is. Import them (they are this package's workspace dependencies), so turbo's task graph and
+   * the sync-wave DAG are the same graph. @default none
    */
   readonly needs?: readonly Component[];
+  /** Components that, when enabled, must be synced and healthy first (ordering only). @default none */
+  readonly after?: readonly Component[];
 };
 
 /** Declares a component; typed so `values` and friends see its own options. */
 export function defineComponent<Schema extends z.ZodObject>(
   declaration: ComponentDeclaration<Schema>,
 ): Component {
-  const requires = declaration.needs ?? [];
-  return { ...declaration, needs: requires.map((c) => c.name), requires } as unknown as Component;
+  const { needs = [], after = [], ...rest } = declaration;
+  const requires = [...needs, ...after];
+  return {
+    ...rest,
+    needs: requires.map((c) => c.name),
+    required: needs.map((c) => c.name),
+    requires,
+  } as unknown as Component;
 }
 
 /** A component and everything it needs, transitively (needed ones first): what a test must render together. */

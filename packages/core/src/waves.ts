@@ -16,24 +16,39 @@ export interface Placement {
  * names no component, a cycle (with its members), or a tier order violation (platform/infra before security before
  * networking).
  *
- * A need on a component that is known but disabled is dropped: ordering only matters between things that exist.
+ * A need on a disabled component stands for that component's own needs (`disabled`, transitively): ingress needs the
+ * CNI, which needs Argo CD, so without the CNI ingress still lands after Argo CD. A need naming nothing known is
+ * dropped here (`unknownNeeds` and the config schema report those).
  */
 export function computeWaves(
   components: readonly Component[],
   extraNeeds: Readonly<Record<string, readonly string[]>> = {},
+  disabled: readonly Component[] = [],
 ): Placement[] {
   const byName = new Map(components.map((c) => [c.name, c]));
+  const disabledByName = new Map(disabled.map((c) => [c.name, c]));
   const problems: Problem[] = [];
   const needsOf = new Map<string, string[]>();
+  const ownNeeds = (c: Component) => [...new Set([...c.needs, ...(extraNeeds[c.name] ?? [])])];
+  /** Enabled components standing for `name`: itself, or what a disabled one needed. */
+  const resolve = (name: string, seen: Set<string>): string[] => {
+    if (byName.has(name)) return [name];
+    const off = disabledByName.get(name);
+    if (!off || seen.has(name)) return [];
+    seen.add(name);
+    return ownNeeds(off).flatMap((n) => resolve(n, seen));
+  };
   for (const c of components) {
-    const needs = [...new Set([...c.needs, ...(extraNeeds[c.name] ?? [])])];
+    const needs = ownNeeds(c);
     for (const need of needs) {
       if (need === c.name)
         problems.push({ path: `components.${c.name}.needs`, message: `${c.name} cannot need itself` });
     }
     needsOf.set(
       c.name,
-      needs.filter((n) => byName.has(n) && n !== c.name),
+      [...new Set(needs.filter((n) => n !== c.name).flatMap((n) => resolve(n, new Set())))].filter(
+        (n) => n !== c.name,
+      ),
     );
   }
   if (problems.length) throw new ConfigError(problems, 'the component graph');

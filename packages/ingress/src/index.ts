@@ -17,7 +17,8 @@ export default defineComponent({
   description: "Traefik ingress and cert-manager with Let's Encrypt (HTTP-01) ClusterIssuers",
   tier: 'infra',
   namespace: traefik.namespace,
-  needs: [ciliumTetragon],
+  // Any CNI will do; with idstack's, Traefik comes after it.
+  after: [ciliumTetragon],
   charts: [
     { name: 'traefik', repository: 'https://traefik.github.io/charts', version: '41.3.0' },
     { name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.1' },

@@ -372,3 +372,11 @@ describe('bad options', () => {
     expect(errorOf({ ...BASE, components: { netbird: options } })).toContain(`${key}:`);
   });
 });
+
+describe('netbird without Authentik', () => {
+  it('refuses to build: Authentik is its identity provider', () => {
+    expect(() => renderComponent(netbird, { components: { 'authentik-db': { enabled: false } } })).toThrow(
+      /components\.authentik-db\.enabled: netbird cannot work without authentik-db/,
+    );
+  });
+});

@@ -17,8 +17,8 @@ const RELAY_LISTEN = `:${SERVICES.relay.port}`;
 export function hostsOf(ctx: ComponentContext<NetbirdOptions>) {
   const { stack, options } = ctx;
   const host = stack.hosts.netbird as string;
-  // hosts.auth is declared by authentik-db; until it is, fall back to its documented default (auth.<domain>).
-  const authHost = stack.hosts.auth ?? `auth.${stack.domain}`;
+  // netbird needs authentik-db, so the build refuses it without Authentik (its identity provider).
+  const authHost = stack.hosts.auth as string;
   const stunHost = options.stun.enabled ? (options.stun.host ?? host) : undefined;
   return { host, authHost, stunHost };
 }

@@ -38,7 +38,7 @@ export default defineComponent({
     SYSTEM_NAMESPACE,
     ...(options.example.enabled ? [EXAMPLE_NAMESPACE] : []),
   ],
-  needs: [ciliumTetragon],
+  after: [ciliumTetragon],
   charts: [
     { name: 'spire-crds', repository: 'https://spiffe.github.io/helm-charts-hardened/', version: '0.6.0' },
     { name: 'spire', repository: 'https://spiffe.github.io/helm-charts-hardened/', version: '0.30.0' },
