@@ -1,15 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type Component,
-  type FileMap,
-  isPlainObject,
-  lintAndRenderOwnTemplates,
-  type Plan,
-  type Stack,
-  type Values,
-} from '@idstack/core';
+import { isPlainObject, lintAndRenderOwnTemplates, type Values } from '@idstack/core';
 import { parse, parseAllDocuments } from 'yaml';
 import type { ChartDependency, CheckContext, K8sObject, OwnRender } from './types.js';
 import { Upstream } from './upstream.js';
@@ -27,17 +19,13 @@ export function defaultUpstreamDir(root?: string): string {
 }
 
 /** Builds what every rule sees; renders (helm) and parses lazily, each at most once. */
-export function createCheckContext(base: {
-  readonly root: string;
-  readonly components: readonly Component[];
-  readonly stack: Stack;
-  readonly plan: Plan;
-  readonly output: FileMap;
-  readonly rendered: FileMap;
-  readonly upstreamDir?: string;
-  /** A shared reader of the pinned data (tests that check many renders read it once); its dir wins. */
-  readonly upstream?: Upstream;
-}): CheckContext {
+export function createCheckContext(
+  base: Pick<CheckContext, 'root' | 'components' | 'stack' | 'plan' | 'output' | 'rendered'> & {
+    readonly upstreamDir?: string;
+    /** A shared reader of the pinned data (tests that check many renders read it once); its dir wins. */
+    readonly upstream?: Upstream;
+  },
+): CheckContext {
   const upstreamDir = base.upstream?.dir ?? base.upstreamDir ?? defaultUpstreamDir(base.root);
   const renders = new Map<string, Promise<OwnRender>>();
   let cluster: K8sObject[] | undefined;
