@@ -17,6 +17,11 @@ function repoPath(plan: Plan, ...parts: string[]): string {
   return [plan.stack.source.path, ...parts].filter(Boolean).join('/');
 }
 
+/** The released charts' OCI repository as Argo CD names it: the registry prefix without its scheme. */
+function chartRepository(plan: Plan): string {
+  return plan.stack.source.registry.replace(/^oci:\/\//, '');
+}
+
 /** The Application source: the chart folder in git, or the released chart in the OCI registry. */
 export function applicationSource(plan: Plan, planned: PlannedComponent): Values {
   const { name } = planned.component;
@@ -24,7 +29,7 @@ export function applicationSource(plan: Plan, planned: PlannedComponent): Values
   if (plan.stack.source.charts === 'oci') {
     return {
       // Argo CD wants a Helm OCI repository without its scheme, plus the chart name and exact version.
-      repoURL: plan.stack.source.registry.replace(/^oci:\/\//, ''),
+      repoURL: chartRepository(plan),
       chart: name,
       targetRevision: planned.package.version,
       helm,
@@ -90,9 +95,7 @@ export function stackNamespaces(plan: Plan): string[] {
  */
 export function renderComponentProject(plan: Plan): Values {
   const sources = new Set<string>([
-    plan.stack.source.charts === 'oci'
-      ? plan.stack.source.registry.replace(/^oci:\/\//, '')
-      : plan.stack.source.repoURL,
+    plan.stack.source.charts === 'oci' ? chartRepository(plan) : plan.stack.source.repoURL,
   ]);
   for (const planned of plan.components) for (const c of planned.charts) sources.add(c.repository);
   return {

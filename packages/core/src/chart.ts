@@ -34,8 +34,16 @@ export function renderChart(plan: Plan, planned: PlannedComponent): FileMap {
   );
   files.set(`${dir}/values.schema.json`, toJson(valuesSchema(planned)));
   files.set(`${dir}/.helmignore`, HELMIGNORE);
-  files.set(`${dir}/README.md`, renderChartReadme(plan, planned));
-  for (const [path, content] of ownChartFiles(component.packageDir)) files.set(`${dir}/${path}`, content);
+  const own = ownChartFiles(component.packageDir);
+  files.set(
+    `${dir}/README.md`,
+    renderChartReadme(
+      plan,
+      planned,
+      own.map(([path]) => path),
+    ),
+  );
+  for (const [path, content] of own) files.set(`${dir}/${path}`, content);
   return files;
 }
 

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { ownChartFiles } from './chart.js';
 import { isPlainObject, type Values } from './merge.js';
 import type { Plan, PlannedComponent } from './plan.js';
 
@@ -18,7 +17,11 @@ export function template(name: string): Handlebars.TemplateDelegate {
 }
 
 /** The chart's README.md: what it installs, its values, its wave, its secrets and manual steps. */
-export function renderChartReadme(plan: Plan, planned: PlannedComponent): string {
+export function renderChartReadme(
+  plan: Plan,
+  planned: PlannedComponent,
+  ownFiles: readonly string[],
+): string {
   const { component } = planned;
   const aliases = new Set(['global', ...planned.charts.map((c) => c.alias ?? c.name)]);
   const knobSchema = component.knobs?.toJSONSchema({ io: 'input', unrepresentable: 'any' }) as
@@ -35,9 +38,9 @@ export function renderChartReadme(plan: Plan, planned: PlannedComponent): string
     needs: planned.needs,
     argocd: planned.argocd,
     charts: planned.charts.map((c) => ({ ...c, key: c.alias ?? c.name })),
-    templates: ownChartFiles(component.packageDir)
-      .map(([path]) => path)
-      .filter((p) => p.startsWith('templates/') && !p.endsWith('.tpl') && !p.endsWith('NOTES.txt')),
+    templates: ownFiles.filter(
+      (p) => p.startsWith('templates/') && !p.endsWith('.tpl') && !p.endsWith('NOTES.txt'),
+    ),
     hosts: Object.entries(component.hosts ?? {}).map(([key, h]) => ({
       host: plan.stack.hosts[key],
       description: h.description,
