@@ -63,6 +63,26 @@ describe('sync waves from the needs DAG', () => {
     ]);
   });
 
+  it('follows disabled components more than one level deep', () => {
+    // ingress needs mid, mid needs cni, cni needs platform: with mid and cni both off, ingress waits for platform.
+    const mid = fakeComponent('mid', 'infra', ['cni']);
+    const deepIngress = fakeComponent('ingress', 'infra', ['mid']);
+    const waves = computeWaves([platform, deepIngress], {}, [cni, mid]);
+    expect(waves.map((p) => [p.component.name, p.wave, p.needs])).toEqual([
+      ['platform', 0, []],
+      ['ingress', 1, ['platform']],
+    ]);
+  });
+
+  it("takes a disabled component's extra needs from stack.yaml into what it stands for", () => {
+    // cni is off, but stack.yaml gave it an extra need on identity: ingress inherits it through cni.
+    const waves = computeWaves([platform, identity, ingress], { cni: ['identity'] }, [cni]);
+    expect(waves.find((p) => p.component.name === 'ingress')).toMatchObject({
+      wave: 2,
+      needs: ['platform', 'identity'],
+    });
+  });
+
   it('reports a cycle with its members', () => {
     const a = fakeComponent('a', 'infra', ['c']);
     const b = fakeComponent('b', 'infra', ['a']);

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,47 @@ describe('atomic, exact output', () => {
     );
     expect(readFileSync(join(root, 'charts/a/Chart.yaml'), 'utf8')).toBe('name: a\n');
     expect(() => writeOutputs(root, new Map([['../escape', 'no']]), managed)).toThrow(/outside the managed/);
+  });
+
+  it('puts every previous output back when a rename fails in the middle of the swap', () => {
+    const root = seeded();
+    // charts/ is swapped first; then moving cluster/ aside fails for real: root ignores permissions, so the folder
+    // is made immutable (chattr +i); anyone else cannot move a folder they may not write (its `..` entry changes).
+    const cluster = join(root, 'cluster');
+    const lock = (on: boolean) =>
+      process.getuid?.() === 0
+        ? execFileSync('chattr', [on ? '+i' : '-i', cluster])
+        : chmodSync(cluster, on ? 0o555 : 0o755);
+    lock(true);
+    try {
+      expect(() =>
+        writeOutputs(
+          root,
+          new Map([
+            ['charts/a/Chart.yaml', 'new\n'],
+            ['cluster/root.yaml', 'new\n'],
+            ['stack.schema.json', 'new\n'],
+          ]),
+          managed,
+        ),
+      ).toThrow();
+    } finally {
+      lock(false);
+    }
+    expect(readFileSync(join(root, 'charts/a/Chart.yaml'), 'utf8')).toBe('name: a\n');
+    expect(readFileSync(join(root, 'charts/b/Chart.yaml'), 'utf8')).toBe('name: b\n');
+    expect(readFileSync(join(root, 'cluster/root.yaml'), 'utf8')).toBe('root\n');
+    expect(readFileSync(join(root, 'stack.schema.json'), 'utf8')).toBe('{}\n');
+    expect(readdirSync(root).sort()).toEqual(['charts', 'cluster', 'stack.schema.json']);
+  });
+
+  it('refuses a managed path that climbs out with ..', () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'idstack-write-')), 'out');
+    expect(() => writeOutputs(root, new Map([['charts/../../../../escape', 'no']]), managed)).toThrow(
+      /outside the managed/,
+    );
+    expect(existsSync(join(root, '..', 'escape'))).toBe(false);
+    expect(existsSync(root)).toBe(false);
   });
 
   it('leaves no staging folder behind', () => {
