@@ -34,8 +34,15 @@ const render = (config: unknown = {}) =>
 const oci = { source: { charts: 'oci', registry: 'oci://registry.example.net/idstack' } };
 const git = (...args: string[]) => execa('git', args, { cwd: repo });
 
-beforeAll(async () => {
+const repos: string[] = [];
+
+/**
+ * A new copy of the repository for one describe block (its tests share it, in any order); every block makes its own,
+ * so blocks never depend on each other's state.
+ */
+async function freshRepo(): Promise<void> {
   repo = mkdtempSync(join(tmpdir(), 'idstack-changesets-'));
+  repos.push(repo);
   for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json'])
     cpSync(join(REPO_ROOT, f), join(repo, f), { recursive: true });
   // changesets resolves its changelog generator from the repository's node_modules.
@@ -58,9 +65,11 @@ beforeAll(async () => {
   renderInto(components, {}, repo);
   await git('add', '-A');
   await git('commit', '-q', '-m', 'initial');
-});
+}
 
-afterAll(() => rmSync(repo, { recursive: true, force: true }));
+afterAll(() => {
+  for (const dir of repos) rmSync(dir, { recursive: true, force: true });
+});
 
 function changedPaths(before: FileMap, after: FileMap): string[] {
   return [...new Set([...before.keys(), ...after.keys()])]
@@ -83,6 +92,7 @@ describe('a changeset on one component', () => {
   let versionsBefore: Record<string, string>;
 
   beforeAll(async () => {
+    await freshRepo();
     const initialTags = await tagReleases(repo);
     expect(initialTags).toContain(`${packageOf(BUMPED)}@0.1.0`);
     before = { git: render(), oci: render(oci) };
@@ -156,6 +166,11 @@ describe('a changeset on one component', () => {
 });
 
 describe('the version check (chart-testing style, against release tags)', () => {
+  beforeAll(async () => {
+    await freshRepo();
+    await tagReleases(repo);
+  });
+
   it('passes while every released chart equals its tag', async () => {
     renderInto(components, {}, repo);
     expect(await unbumpedCharts(repo, chartsOf(repo))).toEqual([]);
@@ -180,6 +195,8 @@ describe('the version check (chart-testing style, against release tags)', () => 
 });
 
 describe('a changeset on @idstack/core', () => {
+  beforeAll(freshRepo);
+
   it('bumps every component (changesets bumps the dependents of a workspace dependency), so every chart follows', async () => {
     const was = versions();
     writeFileSync(

@@ -67,7 +67,16 @@ beforeAll(async () => {
   const index = await helm(['repo', 'index', upstream, '--url', `${web.url}/upstream`]);
   expect(index.exitCode, `${index.stderr}`).toBe(0);
   fromFixtureUpstream = pinned.map((c) => ({ ...c, repository: `${web.url}/upstream` }));
+  // The mirrors the packaging tests read from, filled here so that every test stands on its own (any order, alone).
+  await mirrorCharts(fromFixtureUpstream, OCI_MIRROR());
+  const staticOut = temp('static-fill');
+  await mirrorCharts(fromFixtureUpstream, `${web.url}/static-mirror`, { outDir: staticOut });
+  mkdirSync(join(webRoot, 'static-mirror'));
+  for (const f of readdirSync(staticOut)) copyFileSync(join(staticOut, f), join(webRoot, 'static-mirror', f));
 });
+
+/** The OCI mirror the top-level setup fills with every pinned (stand-in) chart. */
+const OCI_MIRROR = () => `${registry.url}/mirror`;
 
 afterAll(async () => {
   await registry?.stop();
@@ -83,7 +92,7 @@ describe('idstack mirror', () => {
   });
 
   it('copies every pinned chart into an OCI mirror, then skips what is already there', async () => {
-    const mirror = `${registry.url}/mirror`;
+    const mirror = `${registry.url}/mirror-copy-test`;
     const first = await mirrorCharts(fromFixtureUpstream, mirror);
     expect(first.copied.map((c) => c.name)).toEqual(pinned.map((c) => c.name));
     expect(first.present).toEqual([]);
@@ -105,7 +114,8 @@ describe('idstack mirror', () => {
   });
 
   it('fills a folder to upload, with a merged index.yaml, for an https (static) mirror', async () => {
-    const mirror = `${web.url}/static-mirror`;
+    const name = 'static-mirror-fill-test';
+    const mirror = `${web.url}/${name}`;
     const outDir = temp('static-out');
     const first = await mirrorCharts(fromFixtureUpstream, mirror, { outDir });
     expect(first.copied.length).toBe(pinned.length);
@@ -117,8 +127,8 @@ describe('idstack mirror', () => {
       expect(existsSync(join(outDir, `${c.name}-${c.version}.tgz`))).toBe(true);
     }
     // "Upload" the folder to the static host, then a second run finds everything there.
-    mkdirSync(join(webRoot, 'static-mirror'));
-    for (const f of readdirSync(outDir)) copyFileSync(join(outDir, f), join(webRoot, 'static-mirror', f));
+    mkdirSync(join(webRoot, name));
+    for (const f of readdirSync(outDir)) copyFileSync(join(outDir, f), join(webRoot, name, f));
     const second = await mirrorCharts(fromFixtureUpstream, mirror, { outDir: temp('static-out2') });
     expect(second.copied).toEqual([]);
     expect(second.present.length).toBe(pinned.length);
@@ -181,7 +191,7 @@ describe('idstack release against a real OCI registry', () => {
   let first: Awaited<ReturnType<typeof release>>;
 
   beforeAll(async () => {
-    root = renderInto(components, { mirror: `${registry.url}/mirror` }, temp('release-root')).root;
+    root = renderInto(components, { mirror: OCI_MIRROR() }, temp('release-root')).root;
     target = `${registry.url}/charts`;
     first = await release({ root, registry: target });
   });
@@ -253,9 +263,35 @@ describe('idstack release against a real OCI registry', () => {
   });
 
   it('is a no-op when run again: every version is already published', async () => {
-    const again = await release({ root, registry: target });
+    // Its own dist folder: packaging again must not touch what the other tests read.
+    const again = await release({ root, registry: target, distDir: temp('again-dist') });
     expect(again.published).toEqual([]);
     expect(again.skipped.length).toBe(components.length);
+  });
+
+  it('publishes a bumped version of a chart the registry already holds in an older version', async () => {
+    // Its own root and registry path: the shared release above stays as it was for the other tests.
+    const bumpRoot = renderInto(components, { mirror: OCI_MIRROR() }, temp('bump-root')).root;
+    const bumpTarget = `${registry.url}/bump`;
+    await release({ root: bumpRoot, registry: bumpTarget });
+    const [bumped] = components.map((c) => c.name).sort();
+    const chartYaml = join(bumpRoot, 'charts', bumped as string, 'Chart.yaml');
+    const chart = parse(readFileSync(chartYaml, 'utf8')) as { version: string };
+    const next = chart.version.replace(/\d+$/, (patch) => String(Number(patch) + 1));
+    writeFileSync(
+      chartYaml,
+      readFileSync(chartYaml, 'utf8').replace(`version: ${chart.version}`, `version: ${next}`),
+    );
+    const again = await release({ root: bumpRoot, registry: bumpTarget });
+    expect(again.published.map((c) => `${c.name} ${c.version}`)).toEqual([`${bumped} ${next}`]);
+    expect(again.skipped.map((c) => c.name).sort()).toEqual(
+      components
+        .map((c) => c.name)
+        .filter((n) => n !== bumped)
+        .sort(),
+    );
+    const shown = await helm(['show', 'chart', `${bumpTarget}/${bumped}`, '--version', next, '--plain-http']);
+    expect(shown.exitCode, `${shown.stderr}`).toBe(0);
   });
 
   it('renders oci-mode Applications that point at the published charts, at their exact versions', async () => {
@@ -298,6 +334,7 @@ describe('idstack release against a real OCI registry', () => {
         stack: {} as never,
         components,
         registry: `${down.url}/charts`,
+        dist: temp('down-dist'),
       },
       { out: out.stream, err: err.stream },
     );
@@ -312,7 +349,9 @@ describe('idstack release against a real OCI registry', () => {
   it('fails clearly when the registry refuses the push', async () => {
     const readOnly = await startRegistry({ readOnly: true });
     try {
-      await expect(release({ root, registry: `${readOnly.url}/charts` })).rejects.toThrow(
+      await expect(
+        release({ root, registry: `${readOnly.url}/charts`, distDir: temp('refused-dist') }),
+      ).rejects.toThrow(
         /helm push of \S+ \S+ to oci:\/\/127\.0\.0\.1:\d+\/charts failed: [\s\S]*nothing was published/,
       );
     } finally {
@@ -323,7 +362,7 @@ describe('idstack release against a real OCI registry', () => {
 
 describe('idstack package from an https (static) mirror', () => {
   it('adds the repository and builds the dependencies from it', async () => {
-    // The static mirror was filled (and "uploaded") by the mirror test above.
+    // The static mirror was filled (and "uploaded") by the top-level setup.
     const root = renderInto(components, { mirror: `${web.url}/static-mirror` }, temp('static-root')).root;
     const only = components.slice(0, 2).map((c) => c.name);
     const packaged = await packageCharts({ chartsDir: join(root, 'charts'), only });
@@ -338,10 +377,10 @@ describe('idstack package from an https (static) mirror', () => {
 
 describe('idstack package and a committed Chart.lock', () => {
   it('honours a lock that matches Chart.yaml, and names the chart when it does not', async () => {
-    const root = renderInto(components, { mirror: `${registry.url}/mirror` }, temp('lock-root')).root;
+    const root = renderInto(components, { mirror: OCI_MIRROR() }, temp('lock-root')).root;
     const [name] = components.map((c) => c.name).sort();
     const chartDir = join(root, 'charts', name as string);
-    // (The OCI mirror was filled by the mirror test above.) A lock written by helm itself, as an operator would
+    // (The OCI mirror was filled by the top-level setup.) A lock written by helm itself, as an operator would
     // commit it under packages/<name>/chart/, then one locked against another repository.
     const update = await helm(['dependency', 'update', chartDir, '--plain-http']);
     expect(update.exitCode, `${update.stderr}`).toBe(0);

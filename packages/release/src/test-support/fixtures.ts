@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
+import { basename, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type Component,
@@ -38,6 +38,14 @@ export async function allComponents(): Promise<Component[]> {
     const mod = (await import(entry)) as { default?: Partial<Component> };
     if (mod.default?.charts && mod.default.packageDir) found.push(mod.default as Component);
   }
+  // Every package with a chart/ folder is a component: a discovery that misses one (or finds none) must not let
+  // the tests that loop over components pass vacuously.
+  const expected = readdirSync(PACKAGES_DIR)
+    .filter((dir) => existsSync(join(PACKAGES_DIR, dir, 'chart')))
+    .sort();
+  const names = found.map((c) => basename(c.packageDir)).sort();
+  if (expected.length < 7 || names.join() !== expected.join())
+    throw new Error(`component discovery found [${names.join(', ')}], expected [${expected.join(', ')}]`);
   return found;
 }
 

@@ -1,0 +1,27 @@
+// Mutation testing (StrykerJS + its vitest runner), shared by the packages that run it: `pnpm mutate`.
+// In place, because each package's vitest config imports ../../vitest.shared.ts, which a sandbox copy lacks;
+// Stryker restores the sources when it ends (also on Ctrl-C).
+
+/** @param {string[]} mutate the source files whose mutants the package's own tests must kill */
+export function strykerConfig(mutate) {
+  return {
+    testRunner: 'vitest',
+    vitest: { configFile: 'vitest.config.ts' },
+    // pnpm does not hoist the runner next to @stryker-mutator/core, so it is named by path.
+    plugins: [
+      new URL('./node_modules/@stryker-mutator/vitest-runner/dist/src/index.js', import.meta.url).pathname,
+    ],
+    mutate,
+    inPlace: true,
+    coverageAnalysis: 'perTest',
+    // Reuses the previous run's results for mutants whose code and covering tests did not change.
+    incremental: true,
+    incrementalFile: 'reports/stryker-incremental.json',
+    reporters: ['clear-text', 'progress', 'json'],
+    jsonReporter: { fileName: 'reports/mutation.json' },
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+    concurrency: 2,
+    timeoutMS: 60_000,
+    thresholds: { high: 90, low: 80, break: 80 },
+  };
+}
