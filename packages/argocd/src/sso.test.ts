@@ -131,6 +131,9 @@ describe('a confidential client', () => {
     });
     // The Secret must live where Argo CD runs (component namespace, as `idstack secrets` creates it).
     expect(rendered.planned.component.namespace).toBe('argocd');
+    expect(readme(rendered)).toContain(
+      '- **`argocd-authentik`** in namespace `argocd`, labelled `app.kubernetes.io/part-of=argocd`:',
+    );
   });
 
   it('registers only the UI callback and says the CLI cannot use it', () => {
