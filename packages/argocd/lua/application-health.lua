@@ -2,9 +2,13 @@
 -- Argo CD runs this with Lua 5.1 and a global `obj` (the child Application); it must return {status, message}.
 -- Sync waves between child Applications only wait for what this returns, so it is strict on purpose:
 --   * no status yet (just created, not reconciled)        -> Progressing
---   * the last sync operation failed or errored           -> Degraded (even if what did apply is Healthy)
+--   * an operation is running or terminating              -> Progressing, whatever the previous attempt's results:
+--     while Argo CD retries a failed sync it keeps phase Running, the failed attempt's syncResult (SyncFailed
+--     resources) and a message "... Retrying attempt #N at <time>."; calling that Degraded would make the parent
+--     burn its own retries on a transient failure (a webhook not ready yet) the child's retries exist for
+--   * the last sync operation failed or errored (retries exhausted) -> Degraded (even if what did apply is Healthy)
 --   * a resource failed to apply in the last sync result  -> Degraded
---   * an operation is requested or running                -> Progressing
+--   * an operation is requested (not started)             -> Progressing
 --   * the status describes an older spec (source changed) -> Progressing
 --   * not Synced yet (an app with nothing applied is "Healthy" with no resources) -> Progressing
 --   * otherwise the child's own health (Healthy, Degraded, Suspended, Missing, ...)
@@ -25,6 +29,14 @@ end
 
 local op = status.operationState
 if op ~= nil then
+  if op.phase == "Running" or op.phase == "Terminating" then
+    if op.retryCount ~= nil and op.retryCount > 0 then
+      hs.message = "Sync retrying (attempt #" .. op.retryCount .. "): " .. (op.message or "")
+    else
+      hs.message = "Sync operation " .. string.lower(op.phase)
+    end
+    return hs
+  end
   if op.phase == "Failed" or op.phase == "Error" then
     hs.status = "Degraded"
     hs.message = "Last sync " .. string.lower(op.phase) .. ": " .. (op.message or "no message")
@@ -38,10 +50,6 @@ if op ~= nil then
         return hs
       end
     end
-  end
-  if op.phase == "Running" or op.phase == "Terminating" then
-    hs.message = "Sync operation " .. string.lower(op.phase)
-    return hs
   end
 end
 

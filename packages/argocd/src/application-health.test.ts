@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applicationHealthLua, ingressHealthLua } from './index.js';
 import { runHealthCheck } from './lua.js';
+
+/** A child Application exactly as Argo CD 3.4 writes it (controller/appcontroller.go, gitops-engine sync_context.go). */
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8'));
 
 const source = {
   repoURL: 'https://github.com/example/homelab.git',
@@ -126,6 +131,64 @@ describe('Application health check (Lua 5.1, as Argo CD runs it)', () => {
 
   it('covers more than the six cases the foundation requires', () => {
     expect(cases.length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('Application health check during sync retries (real status shapes, Lua 5.1)', () => {
+  it('a child whose sync is being retried is Progressing, although the previous attempt left SyncFailed results', () => {
+    const retrying = fixture('application-retrying');
+    // The shape this guards against: phase Running with the failed attempt's results kept.
+    expect(retrying).toMatchObject({
+      status: {
+        operationState: {
+          phase: 'Running',
+          retryCount: 2,
+          message: expect.stringMatching(/\. Retrying attempt #2 at \d+:\d\d[AP]M\.$/),
+          syncResult: {
+            resources: expect.arrayContaining([expect.objectContaining({ status: 'SyncFailed' })]),
+          },
+        },
+      },
+    });
+    const hs = runHealthCheck(applicationHealthLua, retrying);
+    expect(hs.status).toBe('Progressing');
+    expect(hs.message).toMatch(/^Sync retrying \(attempt #2\): one or more objects failed to apply/);
+  });
+
+  it('a child whose retries are exhausted (phase Failed) is Degraded, with the last reason', () => {
+    const exhausted = fixture('application-retries-exhausted');
+    expect(exhausted).toMatchObject({
+      status: {
+        operationState: { phase: 'Failed', message: expect.stringMatching(/\(retried 5 times\)\.$/) },
+      },
+    });
+    expect(exhausted.operation).toBeUndefined();
+    const hs = runHealthCheck(applicationHealthLua, exhausted);
+    expect(hs.status).toBe('Degraded');
+    expect(hs.message).toMatch(
+      /^Last sync failed: one or more objects failed to apply.*webhook\.cert-manager\.io.*\(retried 5 times\)\.$/,
+    );
+  });
+
+  it('an operation that errored for good is Degraded too; one being terminated is still Progressing', () => {
+    const exhausted = fixture('application-retries-exhausted');
+    const op = (exhausted.status as { operationState: Record<string, unknown> }).operationState;
+    const errored = {
+      ...exhausted,
+      status: { ...(exhausted.status as object), operationState: { ...op, phase: 'Error' } },
+    };
+    expect(runHealthCheck(applicationHealthLua, errored).status).toBe('Degraded');
+    const terminating = {
+      ...exhausted,
+      status: {
+        ...(exhausted.status as object),
+        operationState: { ...op, phase: 'Terminating', retryCount: 0 },
+      },
+    };
+    expect(runHealthCheck(applicationHealthLua, terminating)).toEqual({
+      status: 'Progressing',
+      message: 'Sync operation terminating',
+    });
   });
 });
 

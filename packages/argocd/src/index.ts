@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineComponent, type Stack } from '@idstack/core';
 import { z } from 'zod';
+import { argocdOidcClient, oidcConfig, rbacConfig, requireLogin, ssoOptions } from './sso.js';
+import { ssoSteps } from './sso-steps.js';
+
+export { argocdOidcClient, CLI_CALLBACK, CLIENT_SECRET, type OidcClient } from './sso.js';
 
 /** The Lua health checks installed into argocd-cm (tested by running them under Lua 5.1). */
 export const applicationHealthLua = readFileSync(
@@ -34,7 +38,10 @@ export default defineComponent({
     adminUser: z
       .boolean()
       .default(true)
-      .describe('Keep the local admin user (turn off once SSO works). Default: true.'),
+      .describe(
+        'Keep the local admin user (turn off once you log in through Authentik; refused while authentik-db is disabled, since nobody could log in then). Default: true.',
+      ),
+    sso: ssoOptions,
   }),
   freeFormValues: [
     {
@@ -46,55 +53,79 @@ export default defineComponent({
       reason: 'every key becomes an argocd-cmd-params-cm entry (server.insecure, ...)',
     },
   ],
-  values: ({ stack, options, enabled }) => ({
-    'argo-cd': {
-      global: { domain: stack.hosts.argocd },
-      crds: { install: true, keep: true },
-      configs: {
-        cm: {
-          'admin.enabled': options.adminUser,
-          'resource.customizations.health.argoproj.io_Application': applicationHealthLua,
-          'resource.customizations.health.networking.k8s.io_Ingress': ingressHealthLua,
+  values: ({ stack, options, enabled }) => {
+    const sso = argocdOidcClient(stack);
+    requireLogin(options.adminUser, sso);
+    return {
+      'argo-cd': {
+        global: { domain: stack.hosts.argocd },
+        crds: { install: true, keep: true },
+        configs: {
+          cm: {
+            'admin.enabled': options.adminUser,
+            // Log in through Authentik (the chart sets `url` to https://<global.domain>, the callback's base).
+            ...(sso ? { 'oidc.config': oidcConfig(sso) } : {}),
+            'resource.customizations.health.argoproj.io_Application': applicationHealthLua,
+            'resource.customizations.health.networking.k8s.io_Ingress': ingressHealthLua,
+          },
+          ...(sso ? { rbac: rbacConfig(sso) } : {}),
+          // TLS ends at Traefik; the server speaks plain HTTP behind it.
+          params: { 'server.insecure': true },
         },
-        // TLS ends at Traefik; the server speaks plain HTTP behind it.
-        params: { 'server.insecure': true },
-      },
-      dex: { enabled: false },
-      // The chart's redis-secret-init is a Helm hook Job (a PreSync hook on every Argo CD sync); the password
-      // comes from a Secret the operator creates once instead (`idstack secrets --create`).
-      redisSecretInit: { enabled: false },
-      server: {
-        ingress: {
-          // When authentik-db guards Argo CD with forward-auth, it serves this host itself (IngressRoute).
-          enabled: !protectedByAuthentik(stack, enabled),
-          ingressClassName: 'traefik',
-          hostname: stack.hosts.argocd,
-          tls: true,
-          annotations: {
-            'cert-manager.io/cluster-issuer': `letsencrypt-${stack.acme.environment}`,
-            'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
+        dex: { enabled: false },
+        // The chart's redis-secret-init is a Helm hook Job (a PreSync hook on every Argo CD sync); the password
+        // comes from a Secret the operator creates once instead (`idstack secrets --create`).
+        redisSecretInit: { enabled: false },
+        server: {
+          ingress: {
+            // When authentik-db guards Argo CD with forward-auth, it serves this host itself (IngressRoute).
+            enabled: !protectedByAuthentik(stack, enabled),
+            ingressClassName: 'traefik',
+            hostname: stack.hosts.argocd,
+            tls: true,
+            annotations: {
+              'cert-manager.io/cluster-issuer': `letsencrypt-${stack.acme.environment}`,
+              'traefik.ingress.kubernetes.io/router.entrypoints': 'websecure',
+            },
           },
         },
       },
-    },
-  }),
+    };
+  },
   argocd: ({ options }) => ({
     // Argo CD must never prune (or cascade-delete) itself.
     prune: false,
     selfHeal: options.selfHeal,
     serverSideApply: true,
   }),
-  secrets: () => [
-    {
-      name: 'argocd-redis',
-      purpose: "Argo CD's Redis password (the chart's hook that would generate it is off)",
-      keys: [{ key: 'auth', description: 'Redis password', random: true }],
-    },
-  ],
+  secrets: ({ stack }) => {
+    const secret = argocdOidcClient(stack)?.clientSecret;
+    return [
+      {
+        name: 'argocd-redis',
+        purpose: "Argo CD's Redis password (the chart's hook that would generate it is off)",
+        keys: [{ key: 'auth', description: 'Redis password', random: true }],
+      },
+      ...(secret
+        ? [
+            {
+              name: secret.name,
+              purpose:
+                "Client secret of Argo CD's confidential Authentik client (argocd-cm oidc.config references it as $argocd-authentik:clientSecret; Argo CD only reads Secrets labelled app.kubernetes.io/part-of=argocd). Paste the same value into the Authentik provider's Client Secret.",
+              labels: secret.labels,
+              keys: [
+                { key: secret.key, description: 'OAuth2 client secret (Authentik provider)', random: true },
+              ],
+            },
+          ]
+        : []),
+    ];
+  },
   // Argo CD cannot install itself: bootstrap puts it in with helm, then its Application adopts the release.
   bootstrap: { order: 2 },
-  manualSteps: () => [
+  manualSteps: ({ stack }) => [
     'Argo CD is installed once by `pnpm idstack bootstrap` (helm, from this chart), before anything syncs; its Application then adopts the release.',
+    ...ssoSteps(stack, argocdOidcClient(stack)),
   ],
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
 });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { argocdServer } from '@idstack/argocd';
+import { argocdOidcClient, argocdServer } from '@idstack/argocd';
 import { checkRendered, type Finding, pinnedChart } from '@idstack/check/testing';
 import { hubbleUi } from '@idstack/cilium-tetragon';
 import { ConfigError, type Values } from '@idstack/core';
@@ -109,6 +109,14 @@ describe('the Authentik server Service, derived as the upstream chart names it',
     expect(authentikFullname({ release: `${'a'.repeat(62)}-b`, chartName: 'authentik' })).toBe(
       'a'.repeat(62),
     );
+  });
+});
+
+describe("Argo CD's OIDC client", () => {
+  it('names the issuer of an Authentik application with its slug, as Authentik serves it', () => {
+    const client = argocdOidcClient(base.plan.stack);
+    expect(client?.issuer).toBe(authentik.oidcIssuer('auth.homelab.example.org', client?.slug as string));
+    expect(client?.slug).toBe('argocd');
   });
 });
 

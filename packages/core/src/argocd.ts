@@ -17,9 +17,13 @@ function repoPath(plan: Plan, ...parts: string[]): string {
   return [plan.stack.source.path, ...parts].filter(Boolean).join('/');
 }
 
-/** The released charts' OCI repository as Argo CD names it: the registry prefix without its scheme. */
-function chartRepository(plan: Plan): string {
-  return plan.stack.source.registry.replace(/^oci:\/\//, '');
+/**
+ * A released chart as Argo CD 3.1+ reads it natively: `oci://<registry>/<path>/<chart>` (the registry prefix plus the
+ * chart name), with nothing registered in Argo CD (the older `<registry>/<path>` + `chart:` form needs a repository
+ * registered with `enableOCI`).
+ */
+export function ociChartURL(plan: Plan, chart: string): string {
+  return `${plan.stack.source.registry.replace(/\/+$/, '')}/${chart}`;
 }
 
 /** The Application source: the chart folder in git, or the released chart in the OCI registry. */
@@ -27,13 +31,8 @@ export function applicationSource(plan: Plan, planned: PlannedComponent): Values
   const { name } = planned.component;
   const helm = { releaseName: name };
   if (plan.stack.source.charts === 'oci') {
-    return {
-      // Argo CD wants a Helm OCI repository without its scheme, plus the chart name and exact version.
-      repoURL: chartRepository(plan),
-      chart: name,
-      targetRevision: planned.package.version,
-      helm,
-    };
+    // Argo CD's native OCI source: the artifact at its exact version, the chart at the artifact's root.
+    return { repoURL: ociChartURL(plan, name), targetRevision: planned.package.version, path: '.', helm };
   }
   return {
     repoURL: plan.stack.source.repoURL,
@@ -94,10 +93,12 @@ export function stackNamespaces(plan: Plan): string[] {
  * repositories as sources, only the stack's namespaces as destinations.
  */
 export function renderComponentProject(plan: Plan): Values {
-  const sources = new Set<string>([
-    plan.stack.source.charts === 'oci' ? chartRepository(plan) : plan.stack.source.repoURL,
-  ]);
-  for (const planned of plan.components) for (const c of planned.charts) sources.add(c.repository);
+  const sources = new Set<string>();
+  for (const planned of plan.components) {
+    // Exactly the repoURL each Application names: this repository, or the chart's own OCI artifact.
+    sources.add(applicationSource(plan, planned).repoURL as string);
+    for (const c of planned.charts) sources.add(c.repository);
+  }
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',

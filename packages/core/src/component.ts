@@ -28,6 +28,8 @@ export interface RequiredSecret {
   readonly namespace?: string;
   /** Why it exists. */
   readonly purpose: string;
+  /** Labels the Secret must carry for its reader to see it (e.g. Argo CD's `app.kubernetes.io/part-of`). @default none */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Its keys: what each holds, and whether `idstack secrets --create` may generate a random value. */
   readonly keys: readonly SecretKey[];
 }

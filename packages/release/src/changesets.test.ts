@@ -145,7 +145,11 @@ describe('a changeset on one component', () => {
         path,
       ).toBe(true);
     const app = parse(after.oci.get(`cluster/apps/${BUMPED}.yaml`) as string);
-    expect(app.spec.source).toMatchObject({ chart: BUMPED, targetRevision: '0.1.1' });
+    expect(app.spec.source).toMatchObject({
+      repoURL: `oci://registry.example.net/idstack/${BUMPED}`,
+      targetRevision: '0.1.1',
+      path: '.',
+    });
     const wasApp = parse(before.oci.get(`cluster/apps/${BUMPED}.yaml`) as string);
     expect({
       ...app,

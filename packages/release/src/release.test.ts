@@ -15,7 +15,7 @@ import { Writable } from 'node:stream';
 import { type Component, helm } from '@idstack/core';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { releaseCommand } from './commands.js';
 import { mirrorCharts } from './mirror.js';
 import { packageCharts } from './package.js';
@@ -294,32 +294,64 @@ describe('idstack release against a real OCI registry', () => {
     expect(shown.exitCode, `${shown.stderr}`).toBe(0);
   });
 
-  it('renders oci-mode Applications that point at the published charts, at their exact versions', async () => {
+  it('renders oci-mode Applications whose exact reference helm pulls from the registry and renders', async () => {
     const { files } = renderInto(components, {
-      mirror: `${registry.url}/mirror`,
+      mirror: OCI_MIRROR(),
       source: { charts: 'oci', registry: target },
     });
+    const project = parse(files.get('cluster/apps/project.yaml') as string) as {
+      spec: { sourceRepos: string[] };
+    };
     for (const c of first.published) {
       const app = parse(files.get(`cluster/apps/${c.name}.yaml`) as string) as {
-        spec: { source: Record<string, unknown> };
+        spec: { source: Record<string, unknown>; destination: { namespace: string } };
       };
+      // Argo CD 3.1+'s native OCI source: nothing to register in Argo CD.
       expect(app.spec.source).toEqual({
-        repoURL: target.replace('oci://', ''),
-        chart: c.name,
+        repoURL: `${target}/${c.name}`,
         targetRevision: c.version,
+        path: '.',
         helm: { releaseName: c.name },
       });
-      // Exactly what Argo CD's repo server resolves: <repoURL>/<chart>:<targetRevision> in the registry.
-      const { repoURL, chart, targetRevision } = app.spec.source as Record<string, string>;
-      const shown = await helm([
-        'show',
-        'chart',
-        `oci://${repoURL}/${chart}`,
+      const { repoURL, targetRevision, path } = app.spec.source as Record<
+        'repoURL' | 'targetRevision' | 'path',
+        string
+      >;
+      // The AppProject permits exactly that repository.
+      expect(project.spec.sourceRepos).toContain(repoURL);
+      // What Argo CD's repo server does: pull the artifact <repoURL>:<targetRevision>, take `path`, helm template.
+      const into = temp(`argo-${c.name}`);
+      const pulled = await helm([
+        'pull',
+        repoURL,
         '--version',
-        `${targetRevision}`,
+        targetRevision,
         '--plain-http',
+        '--untar',
+        '--untardir',
+        into,
       ]);
-      expect(shown.exitCode, `${shown.stderr}`).toBe(0);
+      expect(pulled.exitCode, `${pulled.stderr}`).toBe(0);
+      const chartDir = join(into, c.name, path);
+      expect(parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'))).toMatchObject({
+        name: c.name,
+        version: c.version,
+      });
+      const rendered = await helm([
+        'template',
+        c.name,
+        chartDir,
+        '--namespace',
+        app.spec.destination.namespace,
+      ]);
+      expect(rendered.exitCode, `${c.name}: ${rendered.stderr}`).toBe(0);
+      const objects = parseAllDocuments(`${rendered.stdout}`).map(
+        (d) => d.toJS() as { metadata?: { labels?: Record<string, string> } } | null,
+      );
+      // The bundled dependencies render from the artifact alone (their stand-ins' ConfigMaps; conditional ones may
+      // be off), nothing fetched from anywhere else.
+      const standIns = objects.filter((o) => o?.metadata?.labels?.['idstack.dev/test-fixture'] === 'true');
+      expect(standIns.length, c.name).toBeGreaterThan(0);
     }
   });
 

@@ -36,10 +36,10 @@ describe('chart versions', () => {
 
 /**
  * Applications in both modes against Argo CD's own Application CRD (v3.4.4), with unknown fields refused.
- * The oci shape is Argo CD's Helm-over-OCI source: `repoURL` is the registry prefix WITHOUT `oci://`, `chart` the
- * chart name, `targetRevision` its exact version (no range: OCI has no index to resolve one), no `path`.
- * (Argo CD 3.1+ also takes `repoURL: oci://<prefix>/<chart>` with `path: .`; both work in 3.4, this one works
- * since 2.x and needs no repository Secret for a public registry.)
+ * The oci shape is Argo CD's native OCI source (3.1+, user guide "OCI"): `repoURL: oci://<registry prefix>/<chart>`,
+ * `targetRevision` the exact chart version (no range: OCI has no index to resolve one), `path: .` (a Helm chart
+ * artifact always sits at the root). Unlike the older `<prefix>` + `chart:` form it needs no repository registered
+ * with `enableOCI`.
  */
 describe('Applications', () => {
   const validate = applicationValidator();
@@ -58,11 +58,12 @@ describe('Applications', () => {
         const { source } = app.spec;
         if (mode === 'oci') {
           expect(source).toEqual({
-            repoURL: 'ghcr.io/someone/idstack-charts',
-            chart: c.name,
+            repoURL: `oci://ghcr.io/someone/idstack-charts/${c.name}`,
             targetRevision: readPackageInfo(c.packageDir).version,
+            path: '.',
             helm: { releaseName: c.name },
           });
+          expect(source.chart).toBeUndefined();
         } else {
           expect(source).toMatchObject({ path: `charts/${c.name}`, targetRevision: 'main' });
           expect(source.chart).toBeUndefined();

@@ -55,6 +55,37 @@ describe('idstack secrets --create', () => {
     );
   });
 
+  it("lists and creates Argo CD's client Secret with the label Argo CD needs to read it (confidential client)", async () => {
+    const root = tempRoot('components:\n  argocd:\n    sso:\n      clientType: confidential\n');
+    const text = await run(['secrets', '--root', root]);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toContain(
+      'kubectl -n argocd create secret generic argocd-authentik --from-literal=clientSecret=',
+    );
+    expect(text.out).toContain(
+      'kubectl -n argocd label secret argocd-authentik app.kubernetes.io/part-of=argocd\n',
+    );
+    process.env.IDSTACK_KUBECTL = fakeKubectl(root);
+    const created = await run(['secrets', '--root', root, '--create']);
+    expect(created.code, created.err).toBe(0);
+    const applied = readFileSync(join(root, 'calls'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map(
+        (l) => JSON.parse(l) as { items: { metadata: { name: string; labels?: Record<string, string> } }[] },
+      )
+      .find((l) => l.items[1]?.metadata.name === 'argocd-authentik');
+    expect(applied?.items[1]?.metadata.labels).toEqual({
+      'app.kubernetes.io/part-of': 'argocd',
+      'app.kubernetes.io/managed-by': 'idstack-secrets',
+    });
+    // The default (public) client has no secret at all.
+    const listed = JSON.parse((await run(['secrets', '--root', tempRoot(''), '--json'])).out) as {
+      name: string;
+    }[];
+    expect(listed.map((s) => s.name)).not.toContain('argocd-authentik');
+  });
+
   it('fails with exit 1 when the cluster refuses', async () => {
     const root = tempRoot('');
     const script = join(root, 'kubectl');

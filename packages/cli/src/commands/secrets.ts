@@ -32,6 +32,8 @@ export async function secretsCommand(options: CommonOptions, io: Io): Promise<nu
     );
     io.out.write(`kubectl create namespace ${s.namespace} --dry-run=client -o yaml | kubectl apply -f -\n`);
     io.out.write(`kubectl -n ${s.namespace} create secret generic ${s.name} ${literals.join(' ')}\n`);
+    const labels = Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+    if (labels.length) io.out.write(`kubectl -n ${s.namespace} label secret ${s.name} ${labels.join(' ')}\n`);
   }
   if (!options.create) return 0;
   const kubectl = await toolBinary('kubectl');
@@ -52,7 +54,7 @@ export async function secretsCommand(options: CommonOptions, io: Io): Promise<nu
       metadata: {
         name: s.name,
         namespace: s.namespace,
-        labels: { 'app.kubernetes.io/managed-by': 'idstack-secrets' },
+        labels: { ...s.labels, 'app.kubernetes.io/managed-by': 'idstack-secrets' },
       },
       type: 'Opaque',
       stringData: Object.fromEntries(

@@ -97,7 +97,7 @@ export const globalShape = {
         .enum(['git', 'oci'])
         .default('git')
         .describe(
-          'Where Applications take the charts from: git (charts/<name> in this repository at targetRevision) or oci (the released chart, at its exact version, from `registry`). Default: git.',
+          'Where Applications take the charts from: git (charts/<name> in this repository at targetRevision) or oci (the released chart, at its exact version, from `registry`, read natively by Argo CD 3.1+ as an oci:// source). Default: git.',
         ),
       registry: z
         .string()
