@@ -1,10 +1,13 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { helmBinary } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { diffTrees } from './diff.js';
 import { RenderError } from './errors.js';
 import { formatDiff } from './format/index.js';
 import { MARKDOWN_LIMITS, MARKDOWN_MARKER } from './format/markdown.js';
 import { offlineRenderer } from './offline.js';
-import { type AppSpec, configMap, tree } from './test-support/trees.js';
+import { type AppSpec, configMap, tempDir, tree } from './test-support/trees.js';
 import type { DiffResult } from './types.js';
 
 /** Both trees rendered by real helm (the offline renderer), then compared. */
@@ -12,7 +15,7 @@ const diff = (base: Record<string, AppSpec>, head: Record<string, AppSpec>) =>
   diffTrees({
     baseRoot: tree(base),
     headRoot: tree(head),
-    renderer: offlineRenderer,
+    renderer: offlineRenderer(),
     base: { revision: 'base', commit: 'a'.repeat(40) },
     head: 'head',
   });
@@ -243,6 +246,28 @@ data:
     expect(markdown).toMatch(/_Details of .*`six`.* are left out/);
     const json = JSON.parse(formatDiff(result, 'json')) as DiffResult;
     expect(json.applications.find((a) => a.name === 'one')?.objects).toHaveLength(200);
+  });
+
+  it('renders a chart that is the same on both sides once: a diff costs the charts that changed', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'calls');
+    const wrapper = join(dir, 'helm');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$1 $2" >> ${log}\nexec ${await helmBinary()} "$@"\n`, {
+      mode: 0o755,
+    });
+    const same = { templates: { 'cm.yaml': configMap('same', { k: 'v' }) } };
+    process.env.IDSTACK_HELM = wrapper;
+    try {
+      const result = await diff({ same, web: web({}) }, { same, web: web({ image: 'web:2' }) });
+      expect(result.summary.changed).toBe(1);
+    } finally {
+      delete process.env.IDSTACK_HELM;
+    }
+    expect(readFileSync(log, 'utf8').split('\n').filter(Boolean).sort()).toEqual([
+      'template same',
+      'template web',
+      'template web',
+    ]);
   });
 
   it('fails with the chart and helm message when a side does not render', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseHelmOutput, parseObjects } from '@idstack/check';
@@ -14,45 +15,65 @@ const CONCURRENCY = 4;
  * renders its umbrella's own templates (`helm template` of a copy without its upstream dependencies, as
  * `idstack check` lints them); a directory source (the root app-of-apps) applies the manifests in its folder;
  * what no Application applies (`cluster/root.yaml`) is listed under {@link BOOTSTRAP}.
+ *
+ * One renderer serves both sides of a diff: a chart whose files, release and namespace are byte-identical on both
+ * renders once (helm's output depends on nothing else), so a diff costs the charts that changed, not all of them.
  */
-export const offlineRenderer: TreeRenderer = {
-  mode: 'offline',
-  description:
-    "the Applications in cluster/ and each umbrella chart's own templates; the upstream charts they depend on are not rendered",
-  render: async (root) => {
-    const apps = [...readApplications(root).values()];
-    const rendered = await mapLimit(apps, CONCURRENCY, (app) => renderApplication(root, app));
-    const out = new Map<string, readonly Values[]>(apps.map((app, i) => [app.name, rendered[i] ?? []]));
-    const owned = new Set(
-      apps.flatMap((app) => {
+export function offlineRenderer(): TreeRenderer {
+  const renders = new Map<string, Promise<Values[]>>();
+  const renderChart = (root: string, dir: string, app: ApplicationInfo): Promise<Values[]> => {
+    const release = String(record(app.source.helm).releaseName ?? app.name);
+    const hash = createHash('sha256').update(JSON.stringify([release, app.namespace]));
+    for (const [path, content] of readTree(dir)) hash.update(`\0${path}\0${content}`);
+    const key = hash.digest('hex');
+    let render = renders.get(key);
+    if (!render) {
+      render = renderOwnTemplates(root, dir, app, release);
+      renders.set(key, render);
+    }
+    return render;
+  };
+  return {
+    mode: 'offline',
+    description:
+      "the Applications in cluster/ and each umbrella chart's own templates; the upstream charts they depend on are not rendered",
+    render: async (root) => {
+      const apps = [...readApplications(root).values()];
+      const rendered = await mapLimit(apps, CONCURRENCY, async (app) => {
         const dir = sourceDir(root, app.source);
-        return dir && !isChart(dir) ? [relative(root, dir)] : [];
-      }),
-    );
-    const bootstrap = clusterDocuments(root)
-      .filter(({ file }) => !owned.has(dirname(file)))
-      .map(({ object }) => object);
-    if (bootstrap.length) out.set(BOOTSTRAP, bootstrap);
-    return out;
-  },
-};
-
-async function renderApplication(root: string, app: ApplicationInfo): Promise<readonly Values[]> {
-  const dir = sourceDir(root, app.source);
-  if (!dir) {
-    throw new RenderError(
-      `Application ${app.name} (${app.file}): its source (${JSON.stringify(app.source)}) is not in this repository's charts/ or cluster/`,
-    );
-  }
-  return isChart(dir) ? renderOwnTemplates(root, dir, app) : directoryObjects(root, dir, app.source);
+        if (!dir) {
+          throw new RenderError(
+            `Application ${app.name} (${app.file}): its source (${JSON.stringify(app.source)}) is not in this repository's charts/ or cluster/`,
+          );
+        }
+        return isChart(dir) ? renderChart(root, dir, app) : directoryObjects(root, dir, app.source);
+      });
+      const out = new Map<string, readonly Values[]>(apps.map((app, i) => [app.name, rendered[i] ?? []]));
+      const owned = new Set(
+        apps.flatMap((app) => {
+          const dir = sourceDir(root, app.source);
+          return dir && !isChart(dir) ? [relative(root, dir)] : [];
+        }),
+      );
+      const bootstrap = clusterDocuments(root)
+        .filter(({ file }) => !owned.has(dirname(file)))
+        .map(({ object }) => object);
+      if (bootstrap.length) out.set(BOOTSTRAP, bootstrap);
+      return out;
+    },
+  };
 }
 
 const isChart = (dir: string) => existsSync(join(dir, 'Chart.yaml'));
 
 /** `helm template` of the chart's own templates, with the release name and namespace Argo CD gives it. */
-async function renderOwnTemplates(root: string, dir: string, app: ApplicationInfo): Promise<Values[]> {
+async function renderOwnTemplates(
+  root: string,
+  dir: string,
+  app: ApplicationInfo,
+  release: string,
+): Promise<Values[]> {
   const chart = relative(join(root, 'charts'), dir);
-  const release = String(record(app.source.helm).releaseName ?? app.name);
   let copy: string;
   try {
     copy = ownTemplatesCopy(dir);

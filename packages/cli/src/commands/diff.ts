@@ -2,7 +2,6 @@ import { loadStackFile, renderStack } from '@idstack/core';
 import {
   DiffUsageError,
   diffWorkingTree,
-  type Format,
   formatDiff,
   offlineRenderer,
   RenderError,
@@ -10,12 +9,6 @@ import {
 } from '@idstack/diff';
 import { components } from '../components.js';
 import type { CommonOptions } from '../main.js';
-
-/**
- * The render both sides go through. `--offline` asks for the umbrellas' own output; the full render (upstream charts
- * from the cache or mirror) is not part of this build yet, so every diff is offline for now and says so.
- */
-const RENDERER: TreeRenderer = offlineRenderer;
 
 /**
  * `idstack diff`: what Argo CD would apply for the working tree's stack.yaml against what it applies at `--base`
@@ -28,20 +21,24 @@ export async function diffCommand(
 ): Promise<number> {
   const stack = loadStackFile(options.config, components);
   const { files } = renderStack(components, stack);
+  // The render both sides go through. `--offline` asks for the umbrellas' own output; the full render (upstream
+  // charts from the cache or mirror) is not part of this build yet, so every diff is offline for now and says so.
+  const renderer: TreeRenderer = offlineRenderer();
   try {
     const result = await diffWorkingTree({
       root: options.root,
       base: options.base,
       files,
-      renderer: RENDERER,
+      renderer,
     });
-    if (!options.offline && RENDERER.mode === 'offline') {
+    if (!options.offline && renderer.mode === 'offline') {
       io.err.write(
         'idstack diff: the full render (upstream charts) is not available yet: comparing offline\n',
       );
     }
-    const color = (io.out as { isTTY?: boolean }).isTTY === true && !process.env.NO_COLOR;
-    io.out.write(formatDiff(result, options.format as Format, { color }));
+    // Colours only on a terminal that takes them (Node's hasColors honours NO_COLOR, FORCE_COLOR and TERM).
+    const color = (io.out as { hasColors?: () => boolean }).hasColors?.() === true;
+    io.out.write(formatDiff(result, options.format, { color }));
     return options.exitCode && !result.identical ? 1 : 0;
   } catch (error) {
     if (error instanceof DiffUsageError) {
