@@ -38,11 +38,15 @@ export function formatMarkdown(result: DiffResult): string {
   if (changed.length === 0) return `${[...head, ...notes(result)].join('\n')}\n`;
   head.push(
     '',
-    '| Application | wave | status | added | removed | changed | moved |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
-    ...changed.map(
-      (a) =>
-        `| ${cell(a.name)} | ${cell(waveText(a))} | ${a.status} | ${a.counts.added} | ${a.counts.removed} | ${a.counts.changed} | ${a.counts.moved} |`,
+    ...table(
+      ['Application', 'wave', 'status', 'added', 'removed', 'changed', 'moved'],
+      changed.map((a) => [
+        a.name,
+        waveText(a),
+        a.status,
+        ...(['added', 'removed', 'changed', 'moved'] as const).map((k) => String(a.counts[k])),
+      ]),
+      3,
     ),
   );
   const tail = notes(result);
@@ -90,20 +94,21 @@ function details(app: ApplicationChange): string {
     out.push('');
   }
   out.push('</details>', '');
-  return out.join('\n');
+  // One blank line between blocks, however the objects above ended.
+  return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
 /** An object with details as a paragraph and a `diff` block; one without (removed, pure move) as a list item. */
 function objectSection(object: ObjectChange): string[] {
   const lines = objectLines(object);
   if (lines.length === 0) return [`- ${code(objectTitle(object))}`];
-  const out = ['', `${code(objectTitle(object))}`, ''];
+  const out = ['', code(objectTitle(object)), ''];
   const shown = lines
     .slice(0, MARKDOWN_LIMITS.linesPerObject)
     .map((l) => `${PREFIX[l.tone]} ${truncate(l.text, MARKDOWN_LIMITS.lineLength)}`);
   if (lines.length > shown.length) shown.push(`  … ${lines.length - shown.length} more lines`);
   const fence = '`'.repeat(Math.max(3, longestRun(shown.join('\n'), '`') + 1));
-  return [...out, `${fence}diff`, ...shown, fence];
+  return [...out, `${fence}diff`, ...shown, fence, ''];
 }
 
 function notes(result: DiffResult): string[] {
@@ -121,8 +126,14 @@ function code(text: string): string {
   return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|');
+/** A table with aligned columns (readable as plain text too); columns from `rightFrom` on are right-aligned. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightFrom: number): string[] {
+  const cells = [header, ...rows].map((row) => row.map((c) => c.replaceAll('|', '\\|')));
+  const widths = header.map((_, i) => Math.max(3, ...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: readonly string[]) =>
+    `| ${row.map((c, i) => (i >= rightFrom ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (i >= rightFrom ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(cells[0] ?? []), rule, ...cells.slice(1).map(line)];
 }
 
 function html(text: string): string {
