@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@idstack/core';
+import { FORMATS, type Format } from '@idstack/diff';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
+import { diffCommand } from './commands/diff.js';
 import { mirrorCommand, packageCommand, releaseCommand } from './commands/release.js';
 import { secretsCommand } from './commands/secrets.js';
 
@@ -16,6 +18,8 @@ Usage: idstack <command> [options]
 Commands:
   build      render charts/, cluster/ and stack.schema.json from stack.yaml (atomic; nothing changes on error)
   check      prove the output is what Argo CD and the upstream charts will accept (exit 1 on any failure)
+  diff       what a change does to what Argo CD applies, object by object per Application, against --base
+             (default HEAD; the working tree untouched); --format text|markdown|json, --exit-code, --offline
   secrets    list the Secrets the stack expects (never writes a value to git); --create makes random ones via kubectl
   bootstrap  install what must exist before Argo CD (Cilium, Argo CD) with helm, then apply cluster/root.yaml
              (--dry-run prints the commands; create the Secrets first with \`idstack secrets --create\`)
@@ -28,6 +32,10 @@ Options:
   --root <dir>      the repository root holding charts/ and cluster/ (default: current directory)
   --out <dir>       build: write the output under <dir> instead of --root
   --json            check, secrets: machine-readable output
+  --base <rev>      diff: the git revision to compare with (default: HEAD)
+  --format <f>      diff: text (default), markdown (a pull-request comment) or json
+  --exit-code       diff: exit 1 when something differs (like git diff --exit-code)
+  --offline         diff: render only the umbrellas' own templates, not the upstream charts
   --registry <oci>  release: the OCI registry prefix to publish to (default: source.registry in stack.yaml)
   --mirror <url>    mirror: the mirror to fill (default: mirror in stack.yaml)
   --dist <dir>      package, release: output folder (default: <root>/dist/charts; mirror: <root>/dist/mirror)
@@ -37,7 +45,7 @@ Options:
   --tag             release: git-tag the released versions (changeset tag) after publishing
   -h, --help        this help
 
-Exit codes: 0 ok, 1 check (or bootstrap/mirror/package/release) failed, 2 bad usage or invalid config.
+Exit codes: 0 ok, 1 check (or bootstrap/mirror/package/release, or a diff's render) failed, 2 bad usage or invalid config.
 `;
 
 export interface CommonOptions {
@@ -54,6 +62,14 @@ export interface CommonOptions {
   readonly url?: string;
   readonly plainHttp: boolean;
   readonly tag: boolean;
+  /** diff: the git revision to compare with. @default HEAD */
+  readonly base?: string;
+  /** diff: output format. @default 'text' */
+  readonly format: Format;
+  /** diff: exit 1 when something differs. */
+  readonly exitCode: boolean;
+  /** diff: the umbrellas' own output only. */
+  readonly offline: boolean;
 }
 
 /** Where a command writes: stdout/stderr, or a capture in tests. */
@@ -84,6 +100,8 @@ export async function main(
         return await buildCommand(options, io);
       case 'check':
         return await checkCommand(options, io);
+      case 'diff':
+        return await diffCommand(options, io);
       case 'secrets':
         return await secretsCommand(options, io);
       case 'bootstrap':
@@ -124,10 +142,18 @@ function parse(argv: readonly string[]) {
       url: { type: 'string' },
       'plain-http': { type: 'boolean', default: false },
       tag: { type: 'boolean', default: false },
+      base: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'exit-code': { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (positionals.length > 1) throw new Error(`unexpected argument "${positionals[1]}"`);
+  const format = values.format ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    throw new Error(`--format ${format}: not a format (use ${FORMATS.join(', ')})`);
+  }
   const root = values.root ?? process.cwd();
   const options: CommonOptions = {
     root,
@@ -142,6 +168,10 @@ function parse(argv: readonly string[]) {
     ...(values.url ? { url: values.url } : {}),
     plainHttp: values['plain-http'] ?? false,
     tag: values.tag ?? false,
+    ...(values.base ? { base: values.base } : {}),
+    format: format as Format,
+    exitCode: values['exit-code'] ?? false,
+    offline: values.offline ?? false,
   };
   return { command: positionals[0], options, help: values.help ?? false };
 }

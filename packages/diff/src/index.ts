@@ -1,0 +1,12 @@
+export { compareSides, type Side } from './compare.js';
+export { diffTrees, diffWorkingTree } from './diff.js';
+export { DiffUsageError, RenderError } from './errors.js';
+export { diffValues, formatPath } from './fields.js';
+export { FORMATS, type Format, formatDiff } from './format/index.js';
+export { MARKDOWN_LIMITS, MARKDOWN_MARKER } from './format/markdown.js';
+export { checkoutOutput, type RevisionTree } from './git.js';
+export { HIDDEN } from './mask.js';
+export { normalize, parseJqPath } from './normalize.js';
+export { offlineRenderer } from './offline.js';
+export { BOOTSTRAP, readApplications } from './tree.js';
+export type * from './types.js';
