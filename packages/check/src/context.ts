@@ -1,21 +1,17 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isPlainObject, lintAndRenderOwnTemplates, type Values } from '@idstack/core';
-import { parse, parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
+import { isPlainObject } from '@idstack/core';
+import { parse } from 'yaml';
+import { describeObject, parseHelmOutput, parseObjects, renderOwn } from './render/parse.js';
+import { type ChartPackage, renderApplications, type StackRender } from './render/render.js';
 import type { ChartDependency, CheckContext, K8sObject, OwnRender } from './types.js';
 import { Upstream } from './upstream.js';
 
 /**
- * Where the pinned upstream data is: `IDSTACK_UPSTREAM`, else `shared/upstream` beside the repository (`<root>/..`),
- * else beside the checkout this package runs from (tests render into temp roots).
+ * The folder of pinned upstream data (values, schemas, CRDs) named by `IDSTACK_UPSTREAM`, or undefined. Never a
+ * guess: a user's clone has no such folder, and the check then verifies what it can without it (and says what not).
  */
-export function defaultUpstreamDir(root?: string): string {
-  if (process.env.IDSTACK_UPSTREAM) return process.env.IDSTACK_UPSTREAM;
-  const besideRoot = root === undefined ? undefined : resolve(root, '..', 'shared', 'upstream');
-  if (besideRoot && existsSync(besideRoot)) return besideRoot;
-  // packages/check/src/context.ts or packages/check/dist/context.js -> <repo>/../shared/upstream
-  return fileURLToPath(new URL('../../../../shared/upstream', import.meta.url));
+export function defaultUpstreamDir(): string | undefined {
+  return process.env.IDSTACK_UPSTREAM || undefined;
 }
 
 /** Builds what every rule sees; renders (helm) and parses lazily, each at most once. */
@@ -24,17 +20,26 @@ export function createCheckContext(
     readonly upstreamDir?: string;
     /** A shared reader of the pinned data (tests that check many renders read it once); its dir wins. */
     readonly upstream?: Upstream;
+    /** The upstream chart packages by `name@version` (the chart cache): a full render. Without: own templates. */
+    readonly charts?: ReadonlyMap<string, ChartPackage>;
   },
 ): CheckContext {
-  const upstreamDir = base.upstream?.dir ?? base.upstreamDir ?? defaultUpstreamDir(base.root);
+  const upstreamDir = base.upstream ? base.upstream.dir : (base.upstreamDir ?? defaultUpstreamDir());
   const renders = new Map<string, Promise<OwnRender>>();
   let cluster: K8sObject[] | undefined;
+  let stackRender: Promise<StackRender> | undefined;
+  const unverified = new Set<string>();
   const namespaceOf = (chart: string) =>
     base.plan.components.find((p) => p.component.name === chart)?.component.namespace ?? 'default';
-  return {
+  const ctx: CheckContext = {
     ...base,
+    renderMode: base.charts ? 'full' : 'own',
     upstreamDir,
     upstream: base.upstream ?? new Upstream(upstreamDir),
+    notVerified: (what) => {
+      unverified.add(what);
+    },
+    unverified: () => [...unverified],
     ownRender: (chart) => {
       let render = renders.get(chart);
       if (!render) {
@@ -42,6 +47,15 @@ export function createCheckContext(
         renders.set(chart, render);
       }
       return render;
+    },
+    render: () => {
+      stackRender ??= renderApplications({
+        root: base.root,
+        output: base.output,
+        ...(base.charts ? { charts: base.charts } : {}),
+        ownRender: (chart) => ctx.ownRender(chart),
+      });
+      return stackRender;
     },
     clusterObjects: () => {
       cluster ??= [...base.output]
@@ -70,42 +84,7 @@ export function createCheckContext(
       }
     },
   };
+  return ctx;
 }
 
-async function renderOwn(chartDir: string, chart: string, namespace: string): Promise<OwnRender> {
-  if (!existsSync(join(chartDir, 'Chart.yaml'))) {
-    const missing = { exitCode: 1, stdout: '', stderr: `${chartDir}/Chart.yaml is missing` };
-    return { lint: missing, template: missing, objects: [] };
-  }
-  const { lint, template } = await lintAndRenderOwnTemplates(chartDir, chart, namespace);
-  const objects = template.exitCode === 0 ? parseHelmOutput(template.stdout, chart) : [];
-  return { lint, template, objects };
-}
-
-/** Splits `helm template` output into objects, each with the template file it came from (`# Source:`). */
-export function parseHelmOutput(stdout: string, chart: string): K8sObject[] {
-  const out: K8sObject[] = [];
-  for (const chunk of stdout.split(/^---[ \t]*$/m)) {
-    const source = /^# Source: [^/\n]+\/(.+)$/m.exec(chunk)?.[1];
-    const file = `charts/${chart}/${source ?? 'templates'}`;
-    out.push(...parseObjects(chunk, file, chart));
-  }
-  return out;
-}
-
-/** The objects of a (multi-document) YAML text; empty documents are skipped, unparsable ones too. */
-export function parseObjects(text: string, file: string, chart: string): K8sObject[] {
-  const out: K8sObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length) continue;
-    const value = doc.toJS() as unknown;
-    if (isPlainObject(value)) out.push({ object: value as Values, file, chart });
-  }
-  return out;
-}
-
-/** `kind/name` (and namespace) of an object, for messages. */
-export function describeObject(o: Values): string {
-  const meta = (o.metadata ?? {}) as Values;
-  return `${String(o.kind)}/${String(meta.name ?? '?')}`;
-}
+export { describeObject, parseHelmOutput, parseObjects, renderOwn };

@@ -2,13 +2,18 @@ import type { Values } from '@idstack/core';
 import type { CheckContext, K8sObject } from './types.js';
 import { type CrdInfo, crdInfo, crdKey } from './upstream.js';
 
-/** Every chart's own objects (helm template of its own templates), chart by chart, in plan order. */
-export async function ownObjects(ctx: CheckContext): Promise<K8sObject[]> {
-  const renders = await Promise.all(ctx.plan.components.map((p) => ctx.ownRender(p.component.name)));
-  return renders.flatMap((r) => r.objects);
+/**
+ * Every rendered object of every Application, in sync order: what Argo CD applies (full render) or, offline, each
+ * chart's own templates. The one source of objects for the rules.
+ */
+export async function renderedObjects(ctx: CheckContext): Promise<K8sObject[]> {
+  return (await ctx.render()).applications.flatMap((a) => a.objects);
 }
 
-/** The CRDs a chart's own templates render (so its own CRs, or another chart's, can use them). */
+/** Is the object from the umbrella's own templates (not from an upstream chart)? */
+export const isOwnObject = (o: K8sObject): boolean => o.file.startsWith(`charts/${o.chart}/templates/`);
+
+/** The CRDs among rendered objects (so CRs of the same or a later Application can use them). */
 export function ownCrds(objects: readonly K8sObject[]): { crd: CrdInfo; owner: K8sObject }[] {
   const out: { crd: CrdInfo; owner: K8sObject }[] = [];
   for (const o of objects) {
@@ -18,10 +23,10 @@ export function ownCrds(objects: readonly K8sObject[]): { crd: CrdInfo; owner: K
   return out;
 }
 
-/** Every known CRD: the pinned upstream ones and those rendered by own templates (the latter win). */
+/** Every known CRD: the pinned upstream ones and those the render contains (the latter win). */
 export async function knownCrds(ctx: CheckContext): Promise<Map<string, CrdInfo>> {
   const all = new Map(ctx.upstream.crds());
-  for (const { crd } of ownCrds(await ownObjects(ctx))) all.set(crdKey(crd.group, crd.kind), crd);
+  for (const { crd } of ownCrds(await renderedObjects(ctx))) all.set(crdKey(crd.group, crd.kind), crd);
   return all;
 }
 

@@ -15,6 +15,7 @@ export function formatReport(
   findings: readonly Finding[],
   results: readonly RuleResult[],
   ms: number,
+  notVerified: readonly string[] = [],
 ): string {
   const lines: string[] = [];
   const charts = [...new Set(findings.map((f) => f.chart))].sort();
@@ -39,6 +40,10 @@ export function formatReport(
       return `${r.rule} ${e === 0 ? 'ok' : `${e} error(s)`}${r.findings.length - e ? `, ${r.findings.length - e} warning(s)` : ''} (${r.ms} ms)`;
     })
     .join('; ');
+  if (notVerified.length) {
+    lines.push('\nNOT verified (the check passes only on what it did verify):');
+    for (const what of notVerified) lines.push(`  - ${what}`);
+  }
   lines.push(`\nrules: ${perRule}`);
   lines.push(
     `idstack check: ${errors === 0 ? 'passed' : 'FAILED'}: ${errors} error(s), ${warnings} warning(s) from ${results.length} rules in ${ms} ms`,

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { type Component, type FileMap, readTree, renderStack, type Stack } from '@idstack/core';
 import { createCheckContext } from './context.js';
+import type { ChartPackage } from './render/render.js';
 import type { RuleResult } from './report.js';
+import { deterministic } from './rules/deterministic.js';
 import { driftTraps } from './rules/drift-traps.js';
 import { helmLint } from './rules/helm-lint.js';
+import { imagesRule } from './rules/images.js';
 import { inSync } from './rules/in-sync.js';
 import { placeholders } from './rules/placeholders.js';
+import { projectPermissions } from './rules/project-permissions.js';
 import { resourceSchemas } from './rules/resource-schemas.js';
 import { secrets } from './rules/secrets.js';
 import { syncOrder } from './rules/sync-order.js';
@@ -20,7 +24,10 @@ export const rules: readonly Rule[] = [
   upstreamValues,
   resourceSchemas,
   syncOrder,
+  projectPermissions,
   driftTraps,
+  deterministic,
+  imagesRule,
   secrets,
 ];
 
@@ -65,8 +72,10 @@ export interface CheckReport {
   readonly warnings: number;
   /** How long the check took (render, read, rules), in milliseconds. */
   readonly ms: number;
-  /** The pinned upstream data the check read. */
-  readonly upstream: string;
+  /** The pinned upstream data the check read (IDSTACK_UPSTREAM), if any. */
+  readonly upstream: string | undefined;
+  /** What the check could not verify, said plainly (no pinned data, no upstream render). */
+  readonly notVerified: readonly string[];
   readonly rules: readonly RuleResult[];
   readonly findings: readonly Finding[];
 }
@@ -81,8 +90,13 @@ export async function checkStack(
     readonly root: string;
     readonly components: readonly Component[];
     readonly stack: Stack;
-    /** Folder of the pinned upstream data (default: `defaultUpstreamDir`). */
+    /** Folder of the pinned upstream data (default: `IDSTACK_UPSTREAM`; none without it). */
     readonly upstreamDir?: string;
+    /**
+     * The upstream chart packages by `name@version` (`ensureCharts` of @idstack/release): every Application is
+     * rendered with them, as Argo CD will. Without them, offline: each chart's own templates only.
+     */
+    readonly charts?: ReadonlyMap<string, ChartPackage>;
   },
   selected: readonly Rule[] = rules,
 ): Promise<CheckReport> {
@@ -96,6 +110,7 @@ export async function checkStack(
     output: readOutput(input.root),
     rendered: files,
     ...(input.upstreamDir ? { upstreamDir: input.upstreamDir } : {}),
+    ...(input.charts ? { charts: input.charts } : {}),
   });
   const results = await runChecks(ctx, selected);
   const findings = results.flatMap((r) => r.findings);
@@ -106,6 +121,7 @@ export async function checkStack(
     warnings: findings.length - errors,
     ms: Math.round(performance.now() - started),
     upstream: ctx.upstreamDir,
+    notVerified: ctx.unverified(),
     rules: results,
     findings,
   };

@@ -12,12 +12,30 @@ import { type CrdInfo, crdKey, Upstream, type UpstreamChartData } from './upstre
  */
 export const renderedRules: readonly Rule[] = rules.filter((r) => r.id !== 'placeholders');
 
+/**
+ * The pinned upstream data folder the tests use: `IDSTACK_UPSTREAM`, never a guess. A plain clone has none: tests
+ * that need it skip (see {@link PINNED_UPSTREAM_SKIP}).
+ */
+export const PINNED_UPSTREAM: string | undefined = defaultUpstreamDir();
+
+/**
+ * Why a test that needs the pinned upstream data is skipped. Use it as `describe.skipIf(!PINNED_UPSTREAM)` with
+ * {@link needsPinned}`(title)`, so the skip names its reason in the test report.
+ */
+export const PINNED_UPSTREAM_SKIP =
+  'skipped: needs the pinned upstream data (values, schemas, CRDs); set IDSTACK_UPSTREAM=<folder> to run it';
+
+/** A test title that says, when the pinned data is absent, that and why the test is skipped. */
+export const needsPinned = (title: string): string =>
+  PINNED_UPSTREAM ? title : `${title} [${PINNED_UPSTREAM_SKIP}]`;
+
 /** The pinned upstream data, read once per test file (every check of the file shares it). */
 let shared: Upstream | undefined;
 const upstream = (): Upstream => {
-  shared ??= new Upstream(defaultUpstreamDir());
+  shared ??= new Upstream(PINNED_UPSTREAM);
   return shared;
 };
+const noPinned = () => new Error(`no pinned upstream data: set IDSTACK_UPSTREAM (${PINNED_UPSTREAM_SKIP})`);
 
 /**
  * Test entry point: runs the real `idstack check` rules over a rendered component (`renderComponent` from
@@ -53,6 +71,7 @@ export async function checkRendered(
 
 /** A pinned upstream chart as the check reads it (values with subcharts folded in, schema, CRDs); throws if absent. */
 export function pinnedChart(name: string, version: string): UpstreamChartData {
+  if (!PINNED_UPSTREAM) throw noPinned();
   const data = upstream().chart(name, version);
   if (!data) throw new Error(`${name} ${version} is not pinned in ${upstream().dir}`);
   return data;
@@ -60,6 +79,7 @@ export function pinnedChart(name: string, version: string): UpstreamChartData {
 
 /** A pinned CustomResourceDefinition by API group and kind (served versions, scope, source); throws if absent. */
 export function pinnedCrd(group: string, kind: string): CrdInfo {
+  if (!PINNED_UPSTREAM) throw noPinned();
   const crd = upstream().crds().get(crdKey(group, kind));
   if (!crd) throw new Error(`no pinned CRD defines ${group}/${kind} in ${upstream().dir}`);
   return crd;

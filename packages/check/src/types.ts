@@ -1,4 +1,5 @@
 import type { Component, FileMap, Plan, Stack, Values } from '@idstack/core';
+import type { RenderMode, StackRender } from './render/render.js';
 import type { Upstream } from './upstream.js';
 
 /** One thing `idstack check` found. */
@@ -53,18 +54,29 @@ export interface CheckContext {
   readonly output: FileMap;
   /** What `idstack build` would write now. */
   readonly rendered: FileMap;
-  /** Folder of the pinned upstream data (values, schemas, CRDs). */
-  readonly upstreamDir: string;
+  /** Folder of the pinned upstream data (values, schemas, CRDs), when `IDSTACK_UPSTREAM` names one. */
+  readonly upstreamDir: string | undefined;
   /** The pinned upstream data, read once. */
   readonly upstream: Upstream;
   /** `helm lint --strict` + `helm template` of a chart's own templates; memoized: each chart renders once. */
   readonly ownRender: (chart: string) => Promise<OwnRender>;
+  /** `full`: the upstream charts are rendered with the umbrellas (what Argo CD applies); `own`: offline, own templates only. */
+  readonly renderMode: RenderMode;
+  /**
+   * Every Application of cluster/apps rendered as Argo CD renders it (full), or its chart's own templates (own);
+   * memoized: the stack renders once per check. The objects every rule judges.
+   */
+  readonly render: () => Promise<StackRender>;
   /** Every object under cluster/ (Applications, AppProjects, root). */
   readonly clusterObjects: () => readonly K8sObject[];
   /** A chart's values.yaml on disk, parsed (undefined when missing or not a mapping). */
   readonly chartValues: (chart: string) => Values | undefined;
   /** A chart's Chart.yaml dependencies on disk. */
   readonly chartDependencies: (chart: string) => readonly ChartDependency[];
+  /** Records what a rule could not verify (missing pinned data, no upstream render), said plainly in the report. */
+  readonly notVerified: (what: string) => void;
+  /** Everything recorded by {@link notVerified} so far, without repeats, in the order first recorded. */
+  readonly unverified: () => readonly string[];
 }
 
 /** A check rule: a name, what it proves, and a function returning its findings. */

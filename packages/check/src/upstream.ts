@@ -33,12 +33,12 @@ export interface UpstreamChartData {
 
 export const crdKey = (group: string, kind: string): string => `${group}/${kind}`;
 
-/** Reads (once) the pinned upstream data kept beside the project. */
+/** Reads (once) the pinned upstream data in `dir` (none when `dir` is undefined: every lookup misses). */
 export class Upstream {
   private readonly charts = new Map<string, UpstreamChartData | undefined>();
   private allCrds?: Map<string, CrdInfo>;
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string | undefined) {}
 
   /** The data of `<name>/<version>`, or undefined when it is not pinned. */
   chart(name: string, version: string): UpstreamChartData | undefined {
@@ -51,7 +51,7 @@ export class Upstream {
   crds(): ReadonlyMap<string, CrdInfo> {
     if (!this.allCrds) {
       this.allCrds = new Map();
-      if (existsSync(this.dir)) {
+      if (this.dir && existsSync(this.dir)) {
         for (const name of readdirSync(this.dir).sort()) {
           const chartDir = join(this.dir, name);
           if (!existsSync(chartDir) || name.endsWith('.yaml')) continue;
@@ -66,6 +66,7 @@ export class Upstream {
   }
 
   private load(name: string, version: string): UpstreamChartData | undefined {
+    if (!this.dir) return undefined;
     const dir = join(this.dir, name, version);
     if (!existsSync(join(dir, 'values.yaml'))) return undefined;
     let values = (cachedParse(join(dir, 'values.yaml'), parse) ?? {}) as Values;

@@ -51,6 +51,12 @@ function distributionValues(distribution: Distribution): Values {
   };
 }
 
+/**
+ * Where Cilium keeps the TLS secrets of its policies and TLS interception: the chart creates this namespace and
+ * Roles in it (upstream default `tls.secretsNamespace`), so the component declares it and the AppProject permits it.
+ */
+export const CILIUM_SECRETS_NAMESPACE = 'cilium-secrets';
+
 /** Values of the upstream cilium chart (every key exists in the pinned 1.20.0 values.yaml; the test walks them). */
 export function ciliumValues(options: Options): Values {
   const { host, port } = apiEndpoint(options);
@@ -81,6 +87,8 @@ export function ciliumValues(options: Options): Values {
         auto: { enabled: true, method: 'cronJob' },
       },
     },
+    // Stated, not inherited: the AppProject permits exactly this namespace (otherNamespaces of the component).
+    tls: { secretsNamespace: { create: true, name: CILIUM_SECRETS_NAMESPACE } },
     ...distributionValues(options.distribution),
   };
 }

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import argocd from '@idstack/argocd';
 import { defineComponent } from '@idstack/core';
-import { ciliumValues } from './cilium.js';
+import { CILIUM_SECRETS_NAMESPACE, ciliumValues } from './cilium.js';
 import { manualSteps, shellPolicyNotes } from './manual-steps.js';
 import { options } from './options.js';
 import { knobs, shellPolicyKnob } from './policy.js';
 import { tetragonValues } from './tetragon.js';
 
-export { hubbleUi } from './cilium.js';
+export { CILIUM_SECRETS_NAMESPACE, hubbleUi } from './cilium.js';
 export { DEFAULT_SHELL_BINARIES, DEFAULT_SPARED_NAMESPACES } from './options.js';
 export { SHELL_POLICY_NAME } from './policy.js';
 
@@ -16,6 +16,8 @@ export default defineComponent({
   description: 'Cilium (CNI, Hubble) and Tetragon, with a TracingPolicy that kills shell execution in pods',
   tier: 'infra',
   namespace: 'kube-system',
+  // The chart creates Cilium's secrets namespace and puts Roles there: Argo CD must be allowed to sync them.
+  otherNamespaces: [CILIUM_SECRETS_NAMESPACE],
   // A namespaced shell policy lands in the operator's own namespaces (the AppProject must allow them).
   externalNamespaces: ({ options }) =>
     options.shellPolicy.mode !== 'off' && options.shellPolicy.scope === 'namespaced'

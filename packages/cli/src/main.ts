@@ -5,6 +5,7 @@ import { bootstrapCommand } from './commands/bootstrap.js';
 import { buildCommand } from './commands/build.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
+import { fetchCommand } from './commands/fetch.js';
 import { mirrorCommand, packageCommand, releaseCommand } from './commands/release.js';
 import { secretsCommand } from './commands/secrets.js';
 
@@ -20,11 +21,15 @@ Commands:
   check      prove the output is what Argo CD and the upstream charts will accept (exit 1 on any failure)
   diff       what a change does to what Argo CD applies, object by object per Application, against --base
              (default HEAD; the working tree untouched); --format text|markdown|json, --exit-code, --offline
+  check      render every Application with its upstream charts as Argo CD will, and prove it is valid and permitted
+             (exit 1 on any failure; pulls missing charts into the chart cache; --offline: own templates only)
+  fetch      pull every pinned upstream chart into the chart cache (from its repository or the mirror) and verify
+             what is cached against its recorded sha256; afterwards check, package and bootstrap work offline
   secrets    list the Secrets the stack expects (never writes a value to git); --create makes random ones via kubectl
   bootstrap  install what must exist before Argo CD (Cilium, Argo CD) with helm, then apply cluster/root.yaml
              (--dry-run prints the commands; create the Secrets first with \`idstack secrets --create\`)
   mirror     copy every pinned upstream chart into the mirror (stack.yaml \`mirror\` or --mirror), skipping what is there
-  package    helm dependency build + helm package every chart into dist/charts/, with a Helm repository index.yaml
+  package    helm package every chart (in a copy, dependencies from the chart cache) into dist/charts/ + index.yaml
   release    package, then push every chart version the registry lacks (source.registry or --registry); --tag tags them
 
 Options:
@@ -35,9 +40,13 @@ Options:
   --base <rev>      diff: the git revision to compare with (default: HEAD)
   --format <f>      diff: text (default), markdown (a pull-request comment) or json
   --exit-code       diff: exit 1 when something differs (like git diff --exit-code)
-  --offline         diff: render only the umbrellas' own templates, not the upstream charts
   --registry <oci>  release: the OCI registry prefix to publish to (default: source.registry in stack.yaml)
-  --mirror <url>    mirror: the mirror to fill (default: mirror in stack.yaml)
+  --mirror <url>    mirror: the mirror to fill; check, fetch: pull upstream charts from it (default: mirror in stack.yaml)
+  --chart-cache <d> check, fetch, package, bootstrap: the chart cache (default: $IDSTACK_CHART_CACHE, else
+                    $XDG_CACHE_HOME/idstack/charts, else ~/.cache/idstack/charts)
+  --offline         check, diff: no upstream charts, the umbrellas' own templates only (the report says what it
+                    did not verify)
+  --upstream <dir>  check: pinned upstream data (values, schemas, CRDs) to verify against (default: $IDSTACK_UPSTREAM)
   --dist <dir>      package, release: output folder (default: <root>/dist/charts; mirror: <root>/dist/mirror)
   --url <url>       package, release: base URL written into dist/charts/index.yaml
   --plain-http      mirror, package, release: plain HTTP to OCI registries (automatic on loopback)
@@ -68,8 +77,12 @@ export interface CommonOptions {
   readonly format: Format;
   /** diff: exit 1 when something differs. */
   readonly exitCode: boolean;
-  /** diff: the umbrellas' own output only. */
+  /** check, diff: own templates only, no upstream charts. */
   readonly offline: boolean;
+  /** `--chart-cache`: the chart cache folder. */
+  readonly chartCache?: string;
+  /** `--upstream`: the pinned upstream data folder (else IDSTACK_UPSTREAM). */
+  readonly upstream?: string;
 }
 
 /** Where a command writes: stdout/stderr, or a capture in tests. */
@@ -102,6 +115,8 @@ export async function main(
         return await checkCommand(options, io);
       case 'diff':
         return await diffCommand(options, io);
+      case 'fetch':
+        return await fetchCommand(options, io);
       case 'secrets':
         return await secretsCommand(options, io);
       case 'bootstrap':
@@ -146,6 +161,8 @@ function parse(argv: readonly string[]) {
       format: { type: 'string', default: 'text' },
       'exit-code': { type: 'boolean', default: false },
       offline: { type: 'boolean', default: false },
+      'chart-cache': { type: 'string' },
+      upstream: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -172,6 +189,8 @@ function parse(argv: readonly string[]) {
     format: format as Format,
     exitCode: values['exit-code'] ?? false,
     offline: values.offline ?? false,
+    ...(values['chart-cache'] ? { chartCache: values['chart-cache'] } : {}),
+    ...(values.upstream ? { upstream: values.upstream } : {}),
   };
   return { command: positionals[0], options, help: values.help ?? false };
 }

@@ -44,11 +44,11 @@ export function renderRoot(stackYaml?: string): string {
   return root;
 }
 
-/** `idstack check --json` on a root: the exit code and the parsed report. */
+/** `idstack check --offline --json` on a root (own templates; no upstream charts): the exit code and the report. */
 export async function checkJson(
   root: string,
 ): Promise<{ code: number; findings: Finding[]; ms: number; out: string }> {
-  const { code, out, err } = await run(['check', '--root', root, '--json']);
+  const { code, out, err } = await run(['check', '--offline', '--root', root, '--json']);
   if (code === 2) throw new Error(`check refused the config: ${err}`);
   const report = JSON.parse(out) as { findings: Finding[]; ms: number };
   return { code, findings: report.findings, ms: report.ms, out };

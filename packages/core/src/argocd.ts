@@ -78,9 +78,9 @@ export function renderApplication(plan: Plan, planned: PlannedComponent): Values
   };
 }
 
-/** Every namespace the stack deploys into. */
+/** Every namespace the stack deploys into (and nothing more: `idstack check` proves each is rendered into). */
 export function stackNamespaces(plan: Plan): string[] {
-  const all = new Set<string>([ARGOCD_NAMESPACE]);
+  const all = new Set<string>();
   for (const { component, otherNamespaces, externalNamespaces } of plan.components) {
     all.add(component.namespace);
     for (const ns of [...otherNamespaces, ...externalNamespaces]) all.add(ns);

@@ -63,7 +63,7 @@ describe('renderStack', () => {
     });
   });
 
-  it('restricts the AppProject to this repository, the upstream repositories and the stack namespaces', () => {
+  it('restricts the AppProject to this repository, the upstream repositories and the namespaces the components use (nothing more)', () => {
     const project = parse(files.get('cluster/apps/project.yaml') as string);
     expect(project.spec.sourceRepos).toEqual([
       'https://charts.example.org',
@@ -71,7 +71,6 @@ describe('renderStack', () => {
     ]);
     expect(project.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual([
       'app',
-      'argocd',
       'infra',
       'platform',
     ]);

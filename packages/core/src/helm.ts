@@ -120,3 +120,36 @@ export async function lintAndRenderOwnTemplates(chartDir: string, release: strin
     rmSync(dirname(copy), { recursive: true, force: true });
   }
 }
+
+/** A packaged chart on disk (an entry of the chart cache): only its file is read. */
+export interface ChartPackageFile {
+  readonly file: string;
+}
+
+/**
+ * Copies an umbrella chart to `copy` with each Chart.yaml dependency as its package in `copy/charts/`, taken from
+ * `packages` (by `name@version`: the chart cache): what `helm dependency build` would produce, without the network
+ * and without ever writing into the repository's `charts/`. Returns the dependencies `packages` lacks.
+ */
+export function chartCopyWithDependencies(
+  chartDir: string,
+  copy: string,
+  packages: ReadonlyMap<string, ChartPackageFile>,
+): { missing: string[] } {
+  cpSync(chartDir, copy, { recursive: true });
+  const chartYaml = parse(readFileSync(join(copy, 'Chart.yaml'), 'utf8')) as {
+    dependencies?: { name?: unknown; version?: unknown }[];
+  } | null;
+  const into = join(copy, 'charts');
+  rmSync(into, { recursive: true, force: true });
+  rmSync(join(copy, 'Chart.lock'), { force: true });
+  mkdirSync(into, { recursive: true });
+  const missing: string[] = [];
+  for (const dep of chartYaml?.dependencies ?? []) {
+    const [name, version] = [String(dep.name), String(dep.version)];
+    const pkg = packages.get(`${name}@${version}`);
+    if (pkg) cpSync(pkg.file, join(into, `${name}-${version}.tgz`));
+    else missing.push(`${name} ${version}`);
+  }
+  return { missing };
+}

@@ -1,5 +1,6 @@
 import type { Component, Stack } from '@idstack/core';
-import { readPackageInfo } from '@idstack/core';
+import { planStack, readPackageInfo } from '@idstack/core';
+import { ChartsUnavailableError, chartCacheDir, ensureCharts } from './chart-cache.js';
 import { ReleaseError } from './errors.js';
 import { mirrorCharts } from './mirror.js';
 import { packageCharts } from './package.js';
@@ -23,6 +24,8 @@ export interface ReleaseCommandInput {
   readonly plainHttp?: boolean;
   /** `--tag`: `changeset tag` after a successful release. */
   readonly tag?: boolean;
+  /** `--chart-cache`: the chart cache folder. @default {@link chartCacheDir} */
+  readonly chartCache?: string;
 }
 
 interface Io {
@@ -38,7 +41,9 @@ const PLACEHOLDER_REGISTRY = 'oci://ghcr.io/example/idstack-charts';
 
 export async function packageCommand(input: ReleaseCommandInput, io: Io): Promise<number> {
   return report('package', io, async () => {
+    const charts = await cachedUpstreamCharts(input, io);
     const packaged = await packageCharts({
+      charts,
       chartsDir: `${input.root}/charts`,
       outDir: input.dist ?? `${input.root}/dist/charts`,
       ...(input.plainHttp ? { plainHttp: true } : {}),
@@ -100,6 +105,24 @@ export async function releaseCommand(input: ReleaseCommandInput, io: Io): Promis
       `idstack release: published ${result.published.length} (${result.published.map((c) => `${c.name} ${c.version}`).join(', ') || 'none'}), ${result.skipped.length} already in ${registry}\n`,
     );
   });
+}
+
+/**
+ * Every pinned upstream chart of the enabled components from the chart cache, pulling what it lacks (from the
+ * mirror when set); throws {@link ChartsUnavailableError} listing what cannot be had.
+ */
+async function cachedUpstreamCharts(input: ReleaseCommandInput, io: Io) {
+  const cacheDir = chartCacheDir(input.chartCache);
+  const mirror = input.mirror ?? input.stack.mirror;
+  const wanted = planStack(input.components, input.stack).components.flatMap((p) => p.component.charts);
+  const tty = (io.err as { isTTY?: boolean }).isTTY === true;
+  const result = await ensureCharts(wanted, {
+    cacheDir,
+    ...(mirror ? { mirror } : {}),
+    ...(tty ? { progress: (line: string) => io.err.write(`${line}\n`) } : {}),
+  });
+  if (result.missing.length) throw new ChartsUnavailableError(result.missing, cacheDir);
+  return result.charts;
 }
 
 async function report(command: string, io: Io, run: () => Promise<void>): Promise<number> {

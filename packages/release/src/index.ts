@@ -1,3 +1,4 @@
+export * from './chart-cache.js';
 export * from './commands.js';
 export * from './errors.js';
 export * from './mirror.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { helm } from '@idstack/core';
+import { type ChartPackageFile, chartCopyWithDependencies, helm } from '@idstack/core';
 import { parse } from 'yaml';
 import { helmOutput, ReleaseError } from './errors.js';
 import { addRepositories, repoConfigFlags } from './helm-repo.js';
@@ -36,12 +36,17 @@ export interface PackageOptions {
   readonly plainHttp?: boolean;
   /** Base URL the packages will be served from, written into `index.yaml`. @default relative URLs */
   readonly indexUrl?: string;
+  /**
+   * The upstream chart packages by `name@version` (the chart cache, {@link ensureCharts}): each copy gets its
+   * dependencies from here instead of `helm dependency build`. @default fetch with `helm dependency build`
+   */
+  readonly charts?: ReadonlyMap<string, ChartPackageFile>;
   readonly log?: (line: string) => void;
 }
 
 /**
- * `idstack package`: for each umbrella chart, in a temp copy (the rendered `charts/` stay as they are),
- * `helm dependency build` (from wherever Chart.yaml points: upstream or the mirror; a committed `Chart.lock` is
+ * `idstack package`: for each umbrella chart, in a temp copy (the rendered `charts/` stay as they are), its
+ * dependencies from the chart cache (`charts`), else `helm dependency build` (from wherever Chart.yaml points: upstream or the mirror; a committed `Chart.lock` is
  * honoured, and one out of sync with Chart.yaml is an error), `helm package` into `<outDir>/<name>-<version>.tgz`,
  * then `helm repo index` over `outDir` (a Helm repository for a static host such as GitHub Pages).
  */
@@ -84,7 +89,13 @@ async function packageOne(
   log: (line: string) => void,
 ): Promise<PackagedChart> {
   const copy = join(work, name);
-  cpSync(join(chartsDir, name), copy, { recursive: true });
+  if (options.charts) {
+    const { missing } = chartCopyWithDependencies(join(chartsDir, name), copy, options.charts);
+    if (missing.length)
+      throw new ReleaseError(
+        `charts/${name}: the chart cache lacks ${missing.join(', ')} (run \`idstack fetch\`)`,
+      );
+  } else cpSync(join(chartsDir, name), copy, { recursive: true });
   const chart = parse(readFileSync(join(copy, 'Chart.yaml'), 'utf8')) as {
     version: string;
     dependencies?: ChartDependency[];
@@ -94,7 +105,11 @@ async function packageOne(
     version,
     repository,
   }));
-  if (dependencies.length > 0) {
+  if (options.charts && dependencies.length > 0) {
+    log(
+      `copied   ${name} dependencies from the chart cache (${dependencies.map((d) => `${d.name} ${d.version}`).join(', ')})`,
+    );
+  } else if (dependencies.length > 0) {
     const repoConfig = join(work, '.helm-repositories');
     await addRepositories(
       dependencies.map((d) => d.repository),

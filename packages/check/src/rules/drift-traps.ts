@@ -1,6 +1,6 @@
 import { deepMerge, isPlainObject, type Values } from '@idstack/core';
 import { describeObject } from '../context.js';
-import { ownObjects } from '../crds.js';
+import { isOwnObject, renderedObjects } from '../crds.js';
 import type { CheckContext, Finding, Rule } from '../types.js';
 
 /** Template functions whose output changes from one render to the next (or is empty under `helm template`). */
@@ -150,16 +150,29 @@ export const driftTraps: Rule = {
       }
     }
 
-    // Rendered objects: a hook that slipped in through a helper or library.
-    for (const o of await ownObjects(ctx)) {
+    // Rendered objects: a hook that slipped in through a helper or library, or one an upstream chart renders.
+    for (const o of await renderedObjects(ctx)) {
       const annotations = ((o.object.metadata as Values)?.annotations ?? {}) as Values;
-      if (annotations['helm.sh/hook'] && !ctx.output.get(o.file)?.includes('helm.sh/hook'))
+      const helmHook = annotations['helm.sh/hook'];
+      if (isOwnObject(o)) {
+        if (helmHook && !ctx.output.get(o.file)?.includes('helm.sh/hook'))
+          add({
+            severity: 'error',
+            chart: o.chart,
+            where: `${o.file}: ${describeObject(o.object)}`,
+            message: `renders a Helm hook (${String(helmHook)})`,
+            fix: 'render a plain resource instead',
+          });
+        continue;
+      }
+      const phase = argoHookPhase(annotations);
+      if (phase)
         add({
           severity: 'error',
           chart: o.chart,
           where: `${o.file}: ${describeObject(o.object)}`,
-          message: `renders a Helm hook (${String(annotations['helm.sh/hook'])})`,
-          fix: 'render a plain resource instead',
+          message: `an upstream chart renders a hook (${String(helmHook ?? annotations['argocd.argoproj.io/hook'])}) that Argo CD runs as a ${phase} hook on every sync, outside the app's diff`,
+          fix: 'switch it off in the chart values (the upstream chart documents a hook-free mode), or accept it by design',
         });
     }
 
@@ -170,6 +183,12 @@ export const driftTraps: Rule = {
 
 function hookValues(ctx: CheckContext): Finding[] {
   const found: Finding[] = [];
+  if (ctx.upstreamDir === undefined) {
+    ctx.notVerified(
+      'drift-traps: upstream values known to leave hooks or regenerating certificates on (no pinned upstream data: set IDSTACK_UPSTREAM)',
+    );
+    return found;
+  }
   for (const { component } of ctx.plan.components) {
     const chart = component.name;
     const values = ctx.chartValues(chart);
@@ -199,4 +218,26 @@ function hookValues(ctx: CheckContext): Finding[] {
     }
   }
   return found;
+}
+
+/** Helm hooks Argo CD maps to its own phases; any other Helm hook (tests, rollbacks) it never runs. */
+const ARGO_PHASE_OF_HELM_HOOK: Record<string, string> = {
+  'pre-install': 'PreSync',
+  'pre-upgrade': 'PreSync',
+  'post-install': 'PostSync',
+  'post-upgrade': 'PostSync',
+  'post-delete': 'PostDelete',
+};
+
+/** The Argo CD phase a rendered hook runs in (undefined: not a hook, or one Argo CD skips). */
+function argoHookPhase(annotations: Values): string | undefined {
+  const argo = annotations['argocd.argoproj.io/hook'];
+  if (typeof argo === 'string') return argo.split(',')[0]?.trim() === 'Skip' ? undefined : argo;
+  const helmHook = annotations['helm.sh/hook'];
+  if (typeof helmHook !== 'string') return undefined;
+  const phases = helmHook
+    .split(',')
+    .map((h) => ARGO_PHASE_OF_HELM_HOOK[h.trim()])
+    .filter(Boolean);
+  return phases.length ? [...new Set(phases)].join('/') : undefined;
 }

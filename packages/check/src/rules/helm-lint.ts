@@ -4,7 +4,7 @@ import type { Finding, Rule } from '../types.js';
 export const helmLint: Rule = {
   id: 'helm-lint',
   description:
-    'helm lint --strict and helm template pass on every chart (own templates, dependencies stripped)',
+    'helm lint --strict and helm template pass on every chart (own templates), and every Application renders with its upstream charts',
   run: async (ctx) => {
     const results = await Promise.all(
       ctx.plan.components.map(async ({ component }) => {
@@ -34,6 +34,20 @@ export const helmLint: Rule = {
         return found;
       }),
     );
-    return results.flat();
+    const found = results.flat();
+    const render = await ctx.render();
+    if (render.mode === 'full')
+      for (const app of render.applications)
+        if (app.exitCode !== 0)
+          found.push({
+            severity: 'error',
+            rule: 'helm-lint',
+            chart: app.application.chart,
+            where: `${app.application.file}: ${app.command}`,
+            message:
+              `Argo CD could not render this Application with its upstream charts:\n${app.stderr}`.trim(),
+            fix: 'fix what helm names above (values refused by an upstream schema, a missing dependency, a template error)',
+          });
+    return found;
   },
 };

@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { isPlainObject } from '@idstack/core';
+import { isPlainObject, type Values } from '@idstack/core';
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig } from '@secretlint/types';
 import { parse } from 'yaml';
 import { describeObject } from '../context.js';
-import { ownObjects } from '../crds.js';
+import { isOwnObject, renderedObjects } from '../crds.js';
 import type { Finding, Rule } from '../types.js';
 
 const SECRETLINT: SecretLintCoreConfig = {
@@ -72,13 +72,28 @@ export const secrets: Rule = {
     }
 
     // Rendered objects: own templates and cluster/.
-    for (const o of [...(await ownObjects(ctx)), ...ctx.clusterObjects()]) {
+    for (const o of [...(await renderedObjects(ctx)), ...ctx.clusterObjects()]) {
       const where = `${o.file}: ${describeObject(o.object)}`;
       if (o.object.kind === 'Secret' && o.object.apiVersion === 'v1') {
         const keys = [
           ...Object.keys(isPlainObject(o.object.data) ? o.object.data : {}),
           ...Object.keys(isPlainObject(o.object.stringData) ? o.object.stringData : {}),
         ];
+        if (!isOwnObject(o)) {
+          // An upstream chart's Secret may carry configuration; only credential-like keys with values are secrets.
+          const literal = keys.filter((k) => {
+            const value = { ...(o.object.data as Values), ...(o.object.stringData as Values) }[k];
+            return secretLikeKey(k) === 'literal' && typeof value === 'string' && value !== '';
+          });
+          if (literal.length)
+            add(
+              o.chart,
+              where,
+              `an upstream chart renders a Secret with literal credentials (${literal.join(', ')}) into git`,
+              "set the chart values that make it reference an existing Secret, and declare that Secret in the component's `secrets`",
+            );
+          continue;
+        }
         if (keys.length)
           add(
             o.chart,

@@ -76,6 +76,8 @@ const CRD_SWITCHES: Record<string, { readonly when: (v: Values) => boolean; read
 
 /** Upstream values that make a chart render Namespace objects itself (invisible to own-template renders). */
 const NAMESPACE_SWITCHES: Record<string, (v: Values) => string[]> = {
+  cilium: (v) =>
+    get(v, 'tls.secretsNamespace.create') === true ? [String(get(v, 'tls.secretsNamespace.name'))] : [],
   spire: (v) =>
     (['system', 'server'] as const)
       .filter(
@@ -228,12 +230,13 @@ export const syncOrder: Rule = {
     // --- Custom resources after their CRDs ---
     const crds = await knownCrds(ctx);
     const providers = await crdProviders(ctx);
-    const renders = await Promise.all(
-      ctx.plan.components.map(async (p) => ({
-        planned: p,
-        objects: (await ctx.ownRender(p.component.name)).objects,
-      })),
+    const objectsOf = new Map(
+      (await ctx.render()).applications.map((a) => [a.application.name, a.objects] as const),
     );
+    const renders = ctx.plan.components.map((p) => ({
+      planned: p,
+      objects: objectsOf.get(p.component.name) ?? [],
+    }));
     for (const { planned, objects } of renders) {
       const app = apps.get(planned.component.name);
       if (!app) continue;
@@ -261,6 +264,13 @@ export const syncOrder: Rule = {
           continue;
         }
         const earlier = sources.filter((s) => waveOfApp(s.app) < waveOfApp(app.name));
+        if (sources.length === 0 && !crds.has(key) && ctx.upstreamDir === undefined) {
+          // Only an upstream render or the pinned data knows which chart ships this CRD.
+          ctx.notVerified(
+            `sync-order: which Application installs the CRD of ${key} (used by ${where}): not in the render, no pinned upstream data`,
+          );
+          continue;
+        }
         if (earlier.length === 0) {
           const later = sources.map((s) => `${s.app} (wave ${waveOfApp(s.app)}, ${s.from})`);
           const hint = crdHint(ctx, key, crds.get(key));
@@ -307,6 +317,13 @@ export const syncOrder: Rule = {
       if (PREEXISTING.has(ns)) return;
       const by = created.get(ns) ?? [];
       if (by.some((c) => c.app === appName || c.wave < waveOfApp(appName))) return;
+      if (by.length === 0 && ctx.renderMode === 'own' && ctx.upstreamDir === undefined) {
+        // Offline without pinned data, an upstream chart that creates it cannot be seen.
+        ctx.notVerified(
+          `sync-order: that something creates namespace "${ns}" before ${appName} uses it (offline, no pinned upstream data)`,
+        );
+        return;
+      }
       if (external.get(appName)?.has(ns)) {
         found.push({
           severity: 'warning',
@@ -396,8 +413,9 @@ async function crdProviders(
           position: CRD_POSITION,
         });
     }
-    const own = (await ctx.ownRender(chart)).objects;
-    for (const { crd, owner } of ownCrds(own as K8sObject[]))
+    const rendered =
+      (await ctx.render()).applications.find((a) => a.application.name === chart)?.objects ?? [];
+    for (const { crd, owner } of ownCrds(rendered as K8sObject[]))
       add(crdKey(crd.group, crd.kind), { app: chart, from: owner.file, position: position(owner.object) });
   }
   return out;

@@ -13,7 +13,15 @@ export const upstreamValues: Rule = {
   id: 'upstream-values',
   description:
     "every values key idstack sets exists in the pinned upstream chart (values.yaml / values.schema.json), and the values pass upstream's schema",
-  run: (ctx) => ctx.plan.components.flatMap(({ component }) => checkChart(ctx, component)),
+  run: (ctx) => {
+    if (ctx.upstreamDir === undefined) {
+      ctx.notVerified(
+        "upstream-values: the keys idstack sets were not compared with the upstream charts' values.yaml (no pinned upstream data: set IDSTACK_UPSTREAM)",
+      );
+      return [];
+    }
+    return ctx.plan.components.flatMap(({ component }) => checkChart(ctx, component));
+  },
 };
 
 function checkChart(ctx: CheckContext, component: Component): Finding[] {
@@ -83,7 +91,7 @@ function checkChart(ctx: CheckContext, component: Component): Finding[] {
       error(
         key,
         `no pinned upstream data for ${entry.dep.name} ${entry.dep.version} in ${ctx.upstreamDir}: its values cannot be verified`,
-        `pin ${entry.dep.name} ${entry.dep.version} (values.yaml, schema, CRDs) in shared/upstream, or use the pinned version`,
+        `pin ${entry.dep.name} ${entry.dep.version} (values.yaml, schema, CRDs) in the IDSTACK_UPSTREAM folder, or use the pinned version`,
       );
       continue;
     }

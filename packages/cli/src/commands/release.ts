@@ -20,10 +20,11 @@ function releaseInput(options: CommonOptions): ReleaseCommandInput {
     ...(options.url ? { url: options.url } : {}),
     plainHttp: options.plainHttp,
     tag: options.tag,
+    ...(options.chartCache ? { chartCache: options.chartCache } : {}),
   };
 }
 
-/** `idstack package`: `helm dependency build` + `helm package` every rendered chart into dist/charts/ with an index.yaml. */
+/** `idstack package`: every rendered chart, in a copy with its dependencies from the chart cache, `helm package`d into dist/charts/ with an index.yaml. */
 export const packageCommand = (options: CommonOptions, io: Io): Promise<number> =>
   runPackage(releaseInput(options), io);
 

@@ -1,0 +1,182 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chartCopyWithDependencies, type FileMap, helm, isPlainObject } from '@idstack/core';
+
+import type { K8sObject, OwnRender } from '../types.js';
+import { type ApplicationSource, applicationSources } from './applications.js';
+import { apiVersionsOfCrds, BUILT_IN_API_VERSIONS, RENDER_KUBE_VERSION } from './capabilities.js';
+import { parseHelmOutput, renderOwn } from './parse.js';
+
+/** How the stack was rendered: with the upstream charts (what Argo CD applies) or each chart's own templates only. */
+export type RenderMode = 'full' | 'own';
+
+/** What one Application renders to, as Argo CD's repo-server would render it. */
+export interface ApplicationRender {
+  /** The Application as read from `cluster/apps/`. */
+  readonly application: ApplicationSource;
+  /** The `helm template` command line (chart path replaced by `charts/<chart>`), for messages. */
+  readonly command: string;
+  /** helm's exit code and stderr (the objects are empty when it failed). */
+  readonly exitCode: number;
+  readonly stderr: string;
+  /** Every rendered object, tagged with its chart (= the Application's component) and source template. */
+  readonly objects: readonly K8sObject[];
+  /**
+   * Full render only: `kind/name` of each object the second render produced differently (or only once): output
+   * Argo CD would show OutOfSync forever. Undefined when not rendered twice (own mode).
+   */
+  readonly unstable?: readonly string[];
+}
+
+/** The whole stack rendered, Application by Application, in sync order. */
+export interface StackRender {
+  readonly mode: RenderMode;
+  readonly applications: readonly ApplicationRender[];
+}
+
+/** A packaged upstream chart to render with: the chart cache's entry (only its file is read). */
+export interface ChartPackage {
+  readonly file: string;
+}
+
+export interface RenderApplicationsOptions {
+  /** The repository root: `charts/<chart>` is read from here (what Argo CD reads from git). */
+  readonly root: string;
+  /** `cluster/**` as on disk (at least `cluster/apps/*.yaml`: the Applications to render). */
+  readonly output: FileMap;
+  /**
+   * The upstream charts by `name@version` (the chart cache, `ensureCharts` of @idstack/release). Without it, each
+   * chart's own templates are rendered alone (dependencies stripped): the offline render.
+   */
+  readonly charts?: ReadonlyMap<string, ChartPackage>;
+  /** Offline render only: a memoized own-template render to reuse (the check shares it with helm-lint). */
+  readonly ownRender?: (chart: string, namespace: string) => Promise<OwnRender>;
+}
+
+/**
+ * Renders every Application of `cluster/apps` the way Argo CD's repo-server does: the umbrella chart from
+ * `charts/<chart>` in a temporary copy (never in the repository) with its dependencies from `charts` (the cache),
+ * `helm template` with the Application's release name, destination namespace, `valueFiles`, `values` /
+ * `valuesObject` and `parameters`, `--include-crds` (unless `skipCrds`), the Kubernetes version and the API
+ * versions the cluster serves at that point of the sync: the built-in ones plus the CRDs of earlier waves.
+ * Every Application is rendered twice (concurrently) to find output that changes between renders; Applications
+ * of one wave render concurrently. The reusable pipeline step behind `idstack check` (and `idstack diff`).
+ */
+export async function renderApplications(options: RenderApplicationsOptions): Promise<StackRender> {
+  const apps = applicationSources(options.output);
+  if (!options.charts) {
+    const own =
+      options.ownRender ??
+      ((chart: string, ns: string) => renderOwn(join(options.root, 'charts', chart), chart, ns));
+    const applications = await Promise.all(
+      apps.map(async (application): Promise<ApplicationRender> => {
+        const r = await own(application.chart, application.namespace);
+        return {
+          application,
+          command: `helm template ${application.releaseName} charts/${application.chart} (own templates, dependencies stripped)`,
+          exitCode: r.template.exitCode ?? 1,
+          stderr: r.template.stderr,
+          objects: r.objects,
+        };
+      }),
+    );
+    return { mode: 'own', applications };
+  }
+  const charts = options.charts;
+  const work = mkdtempSync(join(tmpdir(), 'idstack-render-'));
+  try {
+    const applications: ApplicationRender[] = [];
+    const apiVersions = new Set(BUILT_IN_API_VERSIONS);
+    const waves = [...new Set(apps.map((a) => a.wave))].sort((a, b) => a - b);
+    for (const wave of waves) {
+      const rendered = await Promise.all(
+        apps
+          .filter((a) => a.wave === wave)
+          .map((application) => renderOne(options.root, application, charts, [...apiVersions], work)),
+      );
+      applications.push(...rendered);
+      for (const v of apiVersionsOfCrds(rendered.flatMap((r) => r.objects))) apiVersions.add(v);
+    }
+    return { mode: 'full', applications };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function renderOne(
+  root: string,
+  application: ApplicationSource,
+  charts: ReadonlyMap<string, ChartPackage>,
+  apiVersions: readonly string[],
+  work: string,
+): Promise<ApplicationRender> {
+  const failed = (command: string, stderr: string): ApplicationRender => ({
+    application,
+    command,
+    exitCode: 1,
+    stderr,
+    objects: [],
+    unstable: [],
+  });
+  const source = join(root, 'charts', application.chart);
+  if (!existsSync(join(source, 'Chart.yaml')))
+    return failed(
+      `helm template charts/${application.chart}`,
+      `charts/${application.chart}/Chart.yaml is missing`,
+    );
+  const dir = join(work, application.name);
+  const copy = join(dir, application.chart);
+  const prepared = chartCopyWithDependencies(source, copy, charts);
+  if (prepared.missing.length)
+    return failed(
+      `helm template charts/${application.chart}`,
+      `the chart cache lacks ${prepared.missing.join(', ')} (run \`idstack fetch\`)`,
+    );
+  const args = ['template', application.releaseName, copy, '--namespace', application.namespace];
+  args.push('--kube-version', RENDER_KUBE_VERSION);
+  for (const v of apiVersions) args.push('--api-versions', v);
+  if (!application.skipCrds) args.push('--include-crds');
+  if (application.skipTests) args.push('--skip-tests');
+  for (const file of application.valueFiles) args.push('--values', join(copy, file));
+  if (application.values !== undefined) {
+    const file = join(dir, 'application-values.yaml');
+    writeFileSync(file, application.values);
+    args.push('--values', file);
+  }
+  for (const p of application.parameters)
+    args.push(p.forceString ? '--set-string' : '--set', `${p.name}=${p.value}`);
+  const command = `helm ${args.filter((a) => !a.startsWith(work)).join(' ')} (chart: charts/${application.chart} + cached dependencies)`;
+  const [first, second] = await Promise.all([helm(args), helm(args)]);
+  if (first.exitCode !== 0) return failed(command, String(first.stderr));
+  const objects = parseHelmOutput(String(first.stdout), application.chart);
+  return {
+    application,
+    command,
+    exitCode: 0,
+    stderr: String(first.stderr),
+    objects,
+    unstable:
+      second.exitCode === 0
+        ? unstableObjects(String(first.stdout), String(second.stdout))
+        : ['(second render failed)'],
+  };
+}
+
+/** `kind/name` of every object whose text differs between two renders (matched by their `# Source:` and order). */
+function unstableObjects(first: string, second: string): string[] {
+  if (first === second) return [];
+  const split = (text: string) => text.split(/^---[ \t]*$/m).map((chunk) => chunk.trim());
+  const a = split(first);
+  const b = split(second);
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    const chunk = a[i] ?? b[i] ?? '';
+    const object = parseHelmOutput(chunk, '_')[0]?.object;
+    const meta = (isPlainObject(object?.metadata) ? object.metadata : {}) as { name?: unknown };
+    const source = /^# Source: (.+)$/m.exec(chunk)?.[1] ?? '?';
+    out.push(object ? `${String(object.kind)}/${String(meta.name ?? '?')} (${source})` : source);
+  }
+  return out;
+}
