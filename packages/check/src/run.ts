@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type Component, type FileMap, readTree, renderStack, type Stack } from '@idstack/core';
 import { createCheckContext } from './context.js';
 import type { RuleResult } from './report.js';
+import { certificateOrder } from './rules/certificate-order.js';
 import { driftTraps } from './rules/drift-traps.js';
 import { helmLint } from './rules/helm-lint.js';
 import { inSync } from './rules/in-sync.js';
@@ -20,6 +21,7 @@ export const rules: readonly Rule[] = [
   upstreamValues,
   resourceSchemas,
   syncOrder,
+  certificateOrder,
   driftTraps,
   secrets,
 ];

@@ -24,6 +24,8 @@ export interface PlannedComponent {
   readonly otherNamespaces: readonly string[];
   /** The operator's own namespaces it puts objects into (they must exist before the sync). */
   readonly externalNamespaces: readonly string[];
+  /** Public hosts whose traffic reaches the cluster only through it (a tunnel). */
+  readonly carries: readonly string[];
   readonly secrets: readonly RequiredSecret[];
   /** The README's "How it works" section (markdown), if any. */
   readonly notes: string;
@@ -99,6 +101,7 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
           ? component.otherNamespaces(ctx)
           : (component.otherNamespaces ?? []),
       externalNamespaces: component.externalNamespaces?.(ctx) ?? [],
+      carries: component.carries?.(ctx) ?? [],
       secrets: component.secrets?.(ctx) ?? [],
       notes: component.notes?.(ctx) ?? '',
       placeholders: component.placeholders?.(ctx) ?? [],

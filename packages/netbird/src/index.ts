@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import authentikDb from '@idstack/authentik-db';
+import cloudflared from '@idstack/cloudflared';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
 import { authentikEndpoints, CLI_REDIRECT, SECRETS } from './management-config.js';
@@ -20,7 +21,9 @@ export default defineComponent({
   tier: 'networking',
   namespace: 'netbird',
   // Authentik must answer OIDC discovery before management starts; Traefik and cert-manager route and certify the host.
+  // cloudflared: the HTTP-01 challenge of its certificate comes through the tunnel when the host is tunnelled.
   needs: [authentikDb, ingress],
+  after: [cloudflared],
   charts: [
     { name: UPSTREAM_CHART.name, repository: UPSTREAM_CHART.repository, version: UPSTREAM_CHART.version },
   ],
