@@ -4,7 +4,9 @@ import {
   type AcmeEnvironment,
   accountKeySecret,
   acmeServers,
+  cloudflareApiToken,
   clusterIssuer,
+  dns01SolverLabels,
   httpEntryPoint,
   nodePorts,
   traefik,
@@ -20,6 +22,15 @@ export const knobs = z.object({
         .string()
         .min(1)
         .describe('Ingress class of the HTTP-01 solver Ingresses cert-manager creates (Traefik).'),
+      dns01: z
+        .strictObject({
+          selector: z.record(z.string(), z.string()).describe('Certificate labels that pick this solver.'),
+          apiTokenSecret: z
+            .strictObject({ name: z.string(), key: z.string() })
+            .describe('Secret holding the Cloudflare API token (Zone:DNS:Edit).'),
+        })
+        .nullable()
+        .describe('DNS-01 at Cloudflare for the Certificates carrying the selector labels; null for none.'),
       issuers: z
         .array(
           z.strictObject({
@@ -38,11 +49,16 @@ export const knobs = z.object({
 
 const ENVIRONMENTS: readonly AcmeEnvironment[] = ['staging', 'production'];
 
-/** Both issuers always exist: switching `acme.environment` only changes which one the Ingresses name. */
-export function acmeKnob(acmeEmail: string): z.input<typeof knobs>['acme'] {
+/**
+ * Both issuers always exist: switching `acme.environment` only changes which one the Ingresses name. With the
+ * Cloudflare Tunnel the zone is on Cloudflare and no TCP port is forwarded, so a DNS-01 solver serves the labelled
+ * Certificates of DNS-only hosts.
+ */
+export function acmeKnob(acmeEmail: string, dns01: boolean): z.input<typeof knobs>['acme'] {
   return {
     email: acmeEmail,
     solverIngressClass: traefik.ingressClass,
+    dns01: dns01 ? { selector: { ...dns01SolverLabels }, apiTokenSecret: { ...cloudflareApiToken } } : null,
     issuers: ENVIRONMENTS.map((env) => ({
       name: clusterIssuer(env),
       server: acmeServers[env],
@@ -119,7 +135,8 @@ export function certManagerValues(namespace: string): Values {
 }
 
 /** The umbrella's values.yaml. */
-export function values({ stack, options }: ComponentContext<IngressOptions>): Values {
+export function values(ctx: ComponentContext<IngressOptions>): Values {
+  const { stack, options } = ctx;
   if (options.loadBalancerIP && options.serviceType !== 'LoadBalancer') {
     throw new ConfigError([
       {
@@ -131,6 +148,10 @@ export function values({ stack, options }: ComponentContext<IngressOptions>): Va
   return {
     traefik: traefikValues(options),
     'cert-manager': certManagerValues(traefik.namespace),
-    acme: acmeKnob(stack.acme.email),
+    acme: acmeKnob(stack.acme.email, usesTunnel(ctx)),
   };
 }
+
+/** The Cloudflare Tunnel topology: every HTTP host through cloudflared (by name: it comes after this component). */
+export const usesTunnel = (ctx: Pick<ComponentContext<IngressOptions>, 'enabled'>): boolean =>
+  ctx.enabled('cloudflared');
