@@ -1,3 +1,4 @@
+import { podCidr } from '@idstack/cilium-tetragon';
 import { type ComponentContext, ConfigError, dnsLabel, email, type Values } from '@idstack/core';
 import { z } from 'zod';
 import {
@@ -67,11 +68,33 @@ export function acmeKnob(acmeEmail: string, dns01: boolean): z.input<typeof knob
   };
 }
 
+/**
+ * Who may set X-Forwarded-*: the configured proxies; with the Cloudflare Tunnel and none configured, the pod CIDR
+ * (cloudflared's pods, the only way in, pass the client's address in X-Forwarded-For); else nobody, as clients come
+ * straight in. Throws when the tunnel is on and the pod CIDR cannot be known.
+ */
+export function trustedProxies(
+  ctx: Pick<ComponentContext<IngressOptions>, 'stack' | 'options' | 'enabled'>,
+): string[] {
+  if (ctx.options.trustedProxies.length || !usesTunnel(ctx)) return [...ctx.options.trustedProxies];
+  const pods = podCidr(ctx.stack);
+  if (pods) return [pods];
+  throw new ConfigError([
+    {
+      path: 'components.ingress.trustedProxies',
+      message:
+        "must list the cluster's pod CIDR (where cloudflared's pods run) with the Cloudflare Tunnel on a generic distribution with ipam kubernetes, or Traefik and Authentik see every user as a cloudflared pod",
+    },
+  ]);
+}
+
 /** Traefik 41.3.0 values (every key checked against the pinned values.yaml / values.schema.json by the tests). */
-export function traefikValues(options: IngressOptions): Values {
+export function traefikValues(
+  options: IngressOptions,
+  trusted: readonly string[] = options.trustedProxies,
+): Values {
   const nodePort = options.serviceType === 'NodePort';
-  // Forwarded headers: trusted only from the listed proxies; by default nobody, as clients come straight in.
-  const forwardedHeaders = () => ({ trustedIPs: [...options.trustedProxies] });
+  const forwardedHeaders = () => ({ trustedIPs: [...trusted] });
   return {
     // The Service (and Deployment) is named `traefik` whatever the release is called: other components route to it.
     fullnameOverride: traefik.service,
@@ -146,7 +169,7 @@ export function values(ctx: ComponentContext<IngressOptions>): Values {
     ]);
   }
   return {
-    traefik: traefikValues(options),
+    traefik: traefikValues(options, trustedProxies(ctx)),
     'cert-manager': certManagerValues(traefik.namespace),
     acme: acmeKnob(stack.acme.email, usesTunnel(ctx)),
   };
