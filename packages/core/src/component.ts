@@ -61,6 +61,17 @@ export interface SecretKey {
   readonly file?: string;
 }
 
+/** A port the router forwards from the public IP into the cluster. */
+export interface RouterForward {
+  readonly protocol: 'TCP' | 'UDP';
+  /** The public port. */
+  readonly port: number;
+  /** The public host name(s) clients use for it (whose DNS record is the public IP). */
+  readonly hosts: readonly string[];
+  /** What it carries. */
+  readonly purpose: string;
+}
+
 /** One `ignoreDifferences` entry of an Argo CD Application. */
 export interface IgnoreDifference {
   readonly group?: string;
@@ -184,6 +195,11 @@ export interface Component<Options extends Values = Values> {
    * an Application holding a Certificate for one of them in a wave not after this one's. @default none
    */
   readonly carries?: (ctx: ComponentContext<Options>) => readonly string[];
+  /**
+   * Ports the router forwards from the public IP to this component: the direct part of the public topology
+   * (`cluster/README.md` draws it beside the tunnelled hosts of {@link carries}). @default none
+   */
+  readonly forwards?: (ctx: ComponentContext<Options>) => readonly RouterForward[];
   /** Secrets the operator must create; listed by `idstack secrets` and the chart README. @default none */
   readonly secrets?: (ctx: ComponentContext<Options>) => readonly RequiredSecret[];
   /**

@@ -38,6 +38,16 @@ export default defineComponent({
         'becomes --entryPoints.web.http.redirections.entryPoint.<key> (to, scheme, permanent, priority)',
     },
   ],
+  // The direct model only: with the tunnel, no TCP port is forwarded.
+  forwards: (ctx) =>
+    usesTunnel(ctx)
+      ? []
+      : [httpEntryPoint.port, traefik.httpsPort].map((port) => ({
+          protocol: 'TCP' as const,
+          port,
+          hosts: [],
+          purpose: `every HTTP host, to Traefik${port === httpEntryPoint.port ? " (Let's Encrypt's HTTP-01 starts here)" : ''}`,
+        })),
   secrets: (ctx) =>
     usesTunnel(ctx)
       ? [

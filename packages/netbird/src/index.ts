@@ -107,6 +107,21 @@ export default defineComponent({
       ],
     },
   ],
+  forwards: (ctx) => {
+    const { dataPlaneHost } = hostsOf(ctx);
+    const { dataPlane } = ctx.options;
+    return [
+      ...(dataPlane.stun
+        ? [{ protocol: 'UDP' as const, port: STUN_PORT, hosts: [dataPlaneHost], purpose: 'Netbird STUN' }]
+        : []),
+      {
+        protocol: 'UDP' as const,
+        port: dataPlane.relayPort,
+        hosts: [dataPlaneHost],
+        purpose: 'Netbird relay (QUIC): relayed peer traffic',
+      },
+    ];
+  },
   manualSteps: (ctx) => {
     const { options } = ctx;
     const { host, authHost, dataPlaneHost, viaTunnel } = hostsOf(ctx);

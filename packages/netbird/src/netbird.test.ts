@@ -16,6 +16,7 @@ import netbird, {
   RELAY_TLS,
   SERVICES,
 } from './index.js';
+import { netbirdOptions } from './options.js';
 
 const DOMAIN = 'mylab.dev';
 const BASE = { domain: DOMAIN, acme: { environment: 'production' } };
@@ -156,7 +157,7 @@ describe('signal, relay and hosts', () => {
     const config = managementJson(byDefault);
     const named = [
       ...(config.Stuns as unknown as Obj[]).map((s) => String(s.URI)),
-      ...(config.Relay?.Addresses as string[]),
+      ...((config.Relay as Obj).Addresses as string[]),
       String((section(byDefault, 'relay').env as Obj).NB_EXPOSED_ADDRESS),
     ].map((uri) => uri.replace(/^[a-z]+:(\/\/)?/, '').replace(/:\d+$/, ''));
     expect(named.length).toBe(3);
@@ -272,7 +273,7 @@ describe('the data plane on UDP', () => {
   it('publishes STUN and the relay (QUIC) on one UDP LoadBalancer Service selecting the relay pods', () => {
     const [service, ...others] = find(objects, 'Service');
     expect(others).toEqual([]);
-    expect((service?.metadata as Obj).name).toBe(DATA_PLANE_SERVICE);
+    expect(((service as Obj).metadata as Obj).name).toBe(DATA_PLANE_SERVICE);
     const spec = service?.spec as Obj;
     expect(spec.type).toBe('LoadBalancer');
     expect(spec.externalTrafficPolicy).toBe('Local');
@@ -317,7 +318,7 @@ describe('the data plane on UDP', () => {
   });
 
   it('can run without STUN (the relay stays)', () => {
-    expect((find(noStunObjects, 'Service')[0]?.spec as Obj).ports).toEqual([
+    expect(((find(noStunObjects, 'Service')[0] as Obj).spec as Obj).ports).toEqual([
       { name: 'relay-quic', protocol: 'UDP', port: 443, targetPort: 33080 },
     ]);
     expect(managementJson(noStun).Stuns).toEqual([]);
@@ -334,14 +335,13 @@ describe('the data plane on UDP', () => {
     const sent = [
       `https://netbird.${DOMAIN}${(section(byDefault, 'dashboard').env as Obj).AUTH_REDIRECT_URI}`,
       `https://netbird.${DOMAIN}${(section(byDefault, 'dashboard').env as Obj).AUTH_SILENT_REDIRECT_URI}`,
-      ...((config.PKCEAuthorizationFlow?.ProviderConfig as Obj).RedirectURLs as string[]),
+      ...(((config.PKCEAuthorizationFlow as Obj).ProviderConfig as Obj).RedirectURLs as string[]),
     ];
     const listed = /redirect URIs \(strict, exactly as written\) (.*?), a signing key/.exec(steps)?.[1];
     expect(listed?.split(', ')).toEqual(sent);
-    expect(
-      oidcClient(`netbird.${DOMAIN}`, `auth.${DOMAIN}`, byDefault.planned.component.options.parse({}))
-        .redirectUris,
-    ).toEqual(sent);
+    expect(oidcClient(`netbird.${DOMAIN}`, `auth.${DOMAIN}`, netbirdOptions.parse({})).redirectUris).toEqual(
+      sent,
+    );
     const readme = byDefault.files.get('charts/netbird/README.md') as string;
     expect(readme).toContain('forward UDP 3478');
     for (const uri of sent) expect(readme).toContain(uri);
