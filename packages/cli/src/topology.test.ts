@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PlannedComponent, parseStack, renderStack } from '@idstack/core';
-import { NETBIRD_VERSION } from '@idstack/netbird';
+import { NETBIRD_VERSION, oidcClientOf } from '@idstack/netbird';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { components } from './components.js';
@@ -77,6 +77,8 @@ describe('the committed stack: one topology', () => {
     const readme = files.get('charts/netbird/README.md') as string;
     const listed = /redirect URIs \(strict, exactly as written\) (.*?), a signing key/.exec(readme)?.[1];
     expect(listed?.split(', ')).toEqual(sent);
+    // The exported client data (for IdP blueprints) is the same list.
+    expect(oidcClientOf(parseStack(committed, components)).redirectUris).toEqual(sent);
   });
 
   it('forwards no TCP port: Traefik trusts the tunnel, the issuers solve DNS-01 for the DNS-only relay host', () => {

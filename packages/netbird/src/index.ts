@@ -24,6 +24,7 @@ export {
   managementConfig,
   type OidcClient,
   oidcClient,
+  oidcClientOf,
   SECRETS,
 } from './management-config.js';
 export {

@@ -1,4 +1,5 @@
 import { authentik } from '@idstack/authentik-db';
+import type { Stack } from '@idstack/core';
 import type { NetbirdOptions } from './options.js';
 import { STUN_PORT } from './routes.js';
 
@@ -98,6 +99,15 @@ export function oidcClient(host: string, authHost: string, options: NetbirdOptio
     grantTypes: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     serviceAccount: oidc.serviceAccount,
   };
+}
+
+/** {@link oidcClient} for a validated stack (its hosts and `components.netbird` options), e.g. for an IdP blueprint. */
+export function oidcClientOf(stack: Stack): OidcClient {
+  return oidcClient(
+    stack.hosts.netbird as string,
+    stack.hosts.auth as string,
+    stack.components.netbird as unknown as NetbirdOptions,
+  );
 }
 
 export interface ManagementConfigInput {
