@@ -188,13 +188,28 @@ describe('credentials', () => {
     ]);
   });
 
+  it("takes the client address from X-Forwarded-For only from Traefik's pods (the pod CIDR)", () => {
+    expect(env(base)).toContainEqual({
+      name: 'AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS',
+      value: '10.42.0.0/16',
+    });
+    const pool = renderComponent(authentikDb, {
+      components: { 'cilium-tetragon': { ipam: 'cluster-pool', clusterPoolCidr: '10.88.0.0/16' } },
+    });
+    expect(env(pool)).toContainEqual({
+      name: 'AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS',
+      value: '10.88.0.0/16',
+    });
+  });
+
   it('never appears as a literal in the values (no secret_key, no password, no env value for a credential)', () => {
     for (const r of [base, full]) {
       const ak = r.values.authentik as Values;
       expect(get(ak, 'authentik.secret_key') ?? '').toBe('');
       expect(get(ak, 'authentik.postgresql.password') ?? '').toBe('');
       expect(get(ak, 'authentik.existingSecret')).toBeUndefined();
-      for (const e of env(r)) {
+      // The one literal: the trusted proxy range (an address range, not a credential).
+      for (const e of env(r).filter((x) => x.name !== 'AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS')) {
         expect(e.value, `${String(e.name)} must not carry a literal value`).toBeUndefined();
         expect(Object.keys(e.valueFrom as Values)).toEqual(['secretKeyRef']);
       }

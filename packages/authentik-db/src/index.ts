@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import argocd from '@idstack/argocd';
 import ciliumTetragon from '@idstack/cilium-tetragon';
+import cloudflared from '@idstack/cloudflared';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
 import spire from '@idstack/spire';
@@ -51,8 +52,9 @@ export default defineComponent({
   namespace: NAMESPACE,
   // argocd: its Service is protected when asked (and it is a dependency of this package for argocdServer).
   // Traefik's CRDs and cert-manager are its front door; the rest only order the sync (security after infra).
+  // cloudflared: the HTTP-01 challenges of its certificates (auth, protected UIs) come through the tunnel.
   needs: [ingress],
-  after: [spire, ciliumTetragon, argocd],
+  after: [spire, ciliumTetragon, argocd, cloudflared],
   charts: [
     { name: 'cloudnative-pg', repository: 'https://cloudnative-pg.github.io/charts', version: '0.29.0' },
     { name: 'authentik', repository: 'https://charts.goauthentik.io', version: '2026.8.0' },

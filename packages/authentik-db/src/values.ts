@@ -1,5 +1,5 @@
 import { argocdServer } from '@idstack/argocd';
-import { hubbleUi } from '@idstack/cilium-tetragon';
+import { hubbleUi, podCidr } from '@idstack/cilium-tetragon';
 import { type ComponentContext, ConfigError, type Values } from '@idstack/core';
 import { clusterIssuer, traefik } from '@idstack/ingress';
 import type { Knobs } from './knobs.js';
@@ -112,6 +112,7 @@ const fromSecret = (name: string, secret: string, key: string) => ({
 export function values(ctx: ComponentContext<Options>): Values {
   const { stack } = ctx;
   const authHost = stack.hosts.auth as string;
+  const pods = podCidr(stack);
   return {
     'cloudnative-pg': {
       // The Cluster CR below needs the CRDs; they are over 256 KiB, hence server-side apply on the Application.
@@ -130,6 +131,10 @@ export function values(ctx: ComponentContext<Options>): Values {
         env: [
           fromSecret('AUTHENTIK_SECRET_KEY', SECRET_KEY_SECRET.name, SECRET_KEY_SECRET.key),
           fromSecret('AUTHENTIK_POSTGRESQL__PASSWORD', POSTGRES.appSecret, POSTGRES.passwordKey),
+          // Authentik takes the client address from X-Forwarded-For only when the connection comes from a trusted
+          // proxy: Traefik's pods (which keep cloudflared's header, see ingress trustedProxies). Narrower than
+          // Authentik's default (every private range); comma-separated, as Authentik reads lists from the env.
+          ...(pods ? [{ name: 'AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS', value: pods }] : []),
         ],
         // Server and worker start only once the CNPG Cluster (an earlier wave) is healthy.
         deploymentAnnotations: { [WAVE]: String(WAVES.authentik) },

@@ -3,6 +3,7 @@ import { type Component, type FileMap, readTree, renderStack, type Stack } from 
 import { createCheckContext } from './context.js';
 import type { ChartPackage } from './render/render.js';
 import type { RuleResult } from './report.js';
+import { certificateOrder } from './rules/certificate-order.js';
 import { deterministic } from './rules/deterministic.js';
 import { driftTraps } from './rules/drift-traps.js';
 import { helmLint } from './rules/helm-lint.js';
@@ -25,6 +26,7 @@ export const rules: readonly Rule[] = [
   resourceSchemas,
   syncOrder,
   projectPermissions,
+  certificateOrder,
   driftTraps,
   deterministic,
   imagesRule,

@@ -9,6 +9,7 @@ import { tetragonValues } from './tetragon.js';
 
 export { CILIUM_SECRETS_NAMESPACE, hubbleUi } from './cilium.js';
 export { DEFAULT_SHELL_BINARIES, DEFAULT_SPARED_NAMESPACES } from './options.js';
+export { podCidr } from './pod-cidr.js';
 export { SHELL_POLICY_NAME } from './policy.js';
 
 export default defineComponent({

@@ -1,6 +1,6 @@
 import { apiEndpoint, hubbleUi } from './cilium.js';
-import type { Options } from './options.js';
-import { SHELL_POLICY_NAME } from './policy.js';
+import { DISTRIBUTION_NAMESPACES, type Options } from './options.js';
+import { SHELL_POLICY_NAME, sparedNamespaces } from './policy.js';
 
 const code = (s: string): string => `\`${s}\``;
 
@@ -49,7 +49,7 @@ function shellPolicyParagraphs(options: Options): string[] {
       : 'REPORTS (audit: Post, nothing is killed)';
   const where =
     p.scope === 'cluster'
-      ? `every pod outside the spared namespaces ${p.sparedNamespaces.map(code).join(', ') || '(none)'}`
+      ? `every pod outside the spared namespaces ${sparedNamespaces(options).map(code).join(', ') || '(none)'}${p.spareDistributionNamespaces && DISTRIBUTION_NAMESPACES[options.distribution].length ? ` (${DISTRIBUTION_NAMESPACES[options.distribution].map(code).join(', ')}: ${options.distribution}'s own shell-based system pods, e.g. the local-path provisioner's helper pods; ${code(`${key}.spareDistributionNamespaces: false`)} to protect them too)` : ''}`
       : `every pod in ${p.namespaces.map(code).join(', ')} (TracingPolicyNamespaced; these namespaces must exist)`;
   return [
     `The Tetragon policy ${code(SHELL_POLICY_NAME)} ${verb} any exec of ${p.binaries.map(code).join(', ')} in ${where}. Host processes are never matched (podSelector). It also catches shell-script entrypoints (#!/bin/sh) and, through /bin/busybox, every busybox applet. Spare one workload with the pod label ${code(`${p.optOutLabel}: "true"`)}. Tetragon learns pods from the API server, so the first moments of a brand-new container are best effort (its runtime hooks, off here, would close that gap).`,

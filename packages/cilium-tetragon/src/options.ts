@@ -46,6 +46,18 @@ export const DEFAULT_SPARED_NAMESPACES = [
   'netbird',
 ] as const;
 
+/**
+ * Namespaces a distribution runs its own shell-based system pods in, outside kube-system, spared by default on that
+ * distribution: on Talos, the usual local-path provisioner (`local-path-storage`) creates and deletes volumes with
+ * `/bin/sh` helper pods, so without it no PVC (SPIRE, CloudNativePG, Netbird) would ever bind. k3s runs its
+ * local-path provisioner in kube-system, already spared.
+ */
+export const DISTRIBUTION_NAMESPACES: Readonly<Record<'k3s' | 'talos' | 'generic', readonly string[]>> = {
+  k3s: [],
+  talos: ['local-path-storage'],
+  generic: [],
+};
+
 /** Label key (with optional DNS prefix) as Kubernetes accepts it. */
 const labelKey = z
   .string()
@@ -118,6 +130,16 @@ export const shellPolicyOptions = z
       .default([...DEFAULT_SPARED_NAMESPACES])
       .describe(
         `Kubernetes namespaces whose pods may run shells (scope cluster): the stack's system namespaces that start through shell scripts or busybox init containers. cloudflared is deliberately not spared (distroless). Default: ${DEFAULT_SPARED_NAMESPACES.join(', ')}.`,
+      ),
+    spareDistributionNamespaces: z
+      .boolean()
+      .default(true)
+      .describe(
+        `Also spare the distribution's own namespaces of shell-based system pods (scope cluster): ${Object.entries(
+          DISTRIBUTION_NAMESPACES,
+        )
+          .map(([d, ns]) => `${d}: ${ns.length ? ns.join(', ') : 'none beyond kube-system'}`)
+          .join('; ')}. Default: true.`,
       ),
     optOutLabel: labelKey
       .default('idstack.dev/allow-shell')

@@ -137,6 +137,29 @@ describe('block-shell policy (real helm lint --strict + helm template)', () => {
     );
   });
 
+  it("on Talos also spares the distribution's own namespace (local-path-storage), unless told not to", async () => {
+    const onTalos = async (extra: Record<string, unknown>) =>
+      (
+        (await renderOwnTemplates(
+          renderComponent(ciliumTetragon, {
+            components: { 'cilium-tetragon': { distribution: 'talos', shellPolicy: extra } },
+          }),
+        )) as Any[]
+      )[0];
+    const spared = await onTalos({});
+    expect(selects(spared, { namespace: 'local-path-storage' })).toBe(false);
+    expect(selects(spared, { namespace: 'apps' })).toBe(true);
+    const strict = await onTalos({ spareDistributionNamespaces: false });
+    expect(selects(strict, { namespace: 'local-path-storage' })).toBe(true);
+    // k3s runs its local-path provisioner in kube-system: nothing more to spare.
+    expect(selects(enforce[0], { namespace: 'local-path-storage' })).toBe(true);
+    expect(renderFor({}).planned.notes).not.toContain('local-path-storage');
+    const talosNotes = renderComponent(ciliumTetragon, {
+      components: { 'cilium-tetragon': { distribution: 'talos' } },
+    }).planned.notes;
+    expect(talosNotes).toContain("`local-path-storage`: talos's own shell-based system pods");
+  });
+
   it('syncs after the Tetragon CRDs of the same Application, skipping the dry run while they are missing', () => {
     for (const policy of [enforce[0], ...namespaced]) {
       expect(policy.metadata.annotations).toEqual({

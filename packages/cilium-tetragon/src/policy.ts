@@ -1,6 +1,6 @@
 import { ConfigError } from '@idstack/core';
 import { z } from 'zod';
-import type { Options } from './options.js';
+import { DISTRIBUTION_NAMESPACES, type Options } from './options.js';
 
 /** Name of the block-shell TracingPolicy (or of each TracingPolicyNamespaced). */
 export const SHELL_POLICY_NAME = 'block-shell-in-pods';
@@ -73,8 +73,15 @@ export function shellPolicyKnob(options: Options): ShellPolicyKnob {
     kind: namespaced ? 'TracingPolicyNamespaced' : 'TracingPolicy',
     namespaces: namespaced ? [...p.namespaces] : [],
     // A namespaced policy only ever sees its own namespace: the spared list is the cluster scope's business.
-    sparedNamespaces: namespaced ? [] : [...p.sparedNamespaces],
+    sparedNamespaces: namespaced ? [] : sparedNamespaces(options),
     optOutLabel: p.optOutLabel,
     binaries: [...p.binaries],
   };
+}
+
+/** The namespaces a cluster-wide policy spares: the configured ones, plus the distribution's own when asked. */
+export function sparedNamespaces(options: Options): string[] {
+  const p = options.shellPolicy;
+  const own = p.spareDistributionNamespaces ? DISTRIBUTION_NAMESPACES[options.distribution] : [];
+  return [...new Set([...p.sparedNamespaces, ...own])];
 }

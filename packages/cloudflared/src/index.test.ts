@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, helm } from '@idstack/core';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
-import netbird from '@idstack/netbird';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import cloudflared, { CLOUDFLARED_VERSION, tokenSecret } from './index.js';
@@ -26,8 +25,8 @@ const withMode = (extra: Record<string, unknown>, top: Record<string, unknown> =
     cloudflared: { ...base.components.cloudflared, ...extra },
   },
 });
-const render = (config: unknown): RenderedComponent =>
-  renderComponent(cloudflared, config, { with: [netbird] });
+/** cloudflared and what it needs (Argo CD: the one management host here); the whole stack is tested in the CLI. */
+const render = (config: unknown): RenderedComponent => renderComponent(cloudflared, config);
 
 /** The problems a bad config raises (renderComponent validates like the real stack.yaml). */
 function problems(config: unknown): { path: string; message: string }[] {
@@ -79,13 +78,9 @@ describe('cloudflared, locally managed tunnel (default)', () => {
     rules = tunnel.cloudflare.ingress;
   });
 
-  it('routes the management UIs that exist (auth, argocd, netbird, hubble)', () => {
-    expect(rules.map((r) => r.hostname)).toEqual([
-      'auth.lab.example.org',
-      'argocd.lab.example.org',
-      'netbird.lab.example.org',
-      'hubble.lab.example.org',
-    ]);
+  it('routes the management UIs that exist (here Argo CD: the others come with their components)', () => {
+    expect(rules.map((r) => r.hostname)).toEqual(['argocd.lab.example.org']);
+    expect(rendered.planned.carries).toEqual(['argocd.lab.example.org']);
   });
 
   it('sends every rule to Traefik over HTTPS with http2Origin and the rule host as SNI', () => {
@@ -107,7 +102,13 @@ describe('cloudflared, locally managed tunnel (default)', () => {
   it('verifies Traefik certificates only when asked to', () => {
     expect(rules.every((r) => r.originRequest.noTLSVerify === true)).toBe(true);
     const verified = render(withMode({ verifyOriginTLS: true })).values['cloudflare-tunnel'] as Any;
-    expect(verified.cloudflare.ingress.every((r: Any) => r.originRequest.noTLSVerify === false)).toBe(true);
+    // Each host's ACME challenge path first, unverified (no certificate exists before it passes), then the host.
+    expect(
+      verified.cloudflare.ingress.map((r: Any) => [r.hostname, r.path, r.originRequest.noTLSVerify]),
+    ).toEqual([
+      ['argocd.lab.example.org', '^/\\.well-known/acme-challenge/', true],
+      ['argocd.lab.example.org', undefined, false],
+    ]);
   });
 
   it('names the tunnel and takes its credentials from an existing Secret, never a literal', () => {
@@ -126,9 +127,7 @@ describe('cloudflared, locally managed tunnel (default)', () => {
         keys: [expect.objectContaining({ key: 'credentials.json' })],
       }),
     ]);
-    expect(secrets[0]?.purpose).toContain(
-      `--from-file=credentials.json=$HOME/.cloudflared/${TUNNEL_ID}.json`,
-    );
+    expect(secrets[0]?.keys[0]?.file).toBe(`$HOME/.cloudflared/${TUNNEL_ID}.json`);
     for (const [path, text] of rendered.files) {
       expect(text, path).not.toMatch(/TunnelSecret"?\s*:/);
       expect(text, path).not.toMatch(/tunnel_token:\s*\S/);
@@ -156,16 +155,15 @@ describe('cloudflared, locally managed tunnel (default)', () => {
     const steps = rendered.planned.manualSteps.join('\n');
     expect(steps).toContain('cloudflared tunnel create homelab');
     expect(steps).toContain(`${TUNNEL_ID}.cfargotunnel.com`);
-    expect(steps).toContain('cloudflared tunnel route dns homelab netbird.lab.example.org');
-    expect(steps).toContain('UDP 3478');
-    expect(steps).toContain('components.netbird.stun.host');
+    expect(steps).toContain('cloudflared tunnel route dns homelab argocd.lab.example.org');
+    expect(steps).toContain('no TCP port');
   });
 
-  it('syncs after ingress and authentik-db', () => {
-    expect(rendered.planned.needs).toEqual(expect.arrayContaining(['ingress', 'authentik-db']));
+  it('syncs right after ingress: nothing but Traefik comes first', () => {
+    expect(rendered.planned.needs).toEqual(['ingress']);
     const wave = (name: string) =>
       rendered.plan.components.find((c) => c.component.name === name)?.wave ?? -1;
-    expect(wave('cloudflared')).toBeGreaterThan(Math.max(wave('ingress'), wave('authentik-db')));
+    expect(wave('cloudflared')).toBe(wave('ingress') + 1);
   });
 
   it('renders byte-identical output twice', () => {
@@ -174,20 +172,13 @@ describe('cloudflared, locally managed tunnel (default)', () => {
 });
 
 describe('cloudflared, routes and disabled components', () => {
-  it('does not route the hosts of disabled components', () => {
-    const r = render(withMode({}, { components: { netbird: { enabled: false } } }));
-    const hosts = (r.values['cloudflare-tunnel'] as Any).cloudflare.ingress.map((x: Any) => x.hostname);
-    expect(hosts).toEqual(['auth.lab.example.org', 'argocd.lab.example.org', 'hubble.lab.example.org']);
-    expect(r.planned.manualSteps.join('\n')).not.toContain('netbird.lab.example.org');
-  });
-
   it('routes only the listed hosts, honouring hosts: overrides', () => {
-    const r = render(withMode({ routes: ['netbird'] }, { hosts: { netbird: 'vpn.lab.example.org' } }));
+    const r = render(withMode({ routes: ['argocd'] }, { hosts: { argocd: 'cd.lab.example.org' } }));
     expect((r.values['cloudflare-tunnel'] as Any).cloudflare.ingress).toEqual([
       {
-        hostname: 'vpn.lab.example.org',
+        hostname: 'cd.lab.example.org',
         service: 'https://traefik.ingress.svc.cluster.local:443',
-        originRequest: { http2Origin: true, originServerName: 'vpn.lab.example.org', noTLSVerify: true },
+        originRequest: { http2Origin: true, originServerName: 'cd.lab.example.org', noTLSVerify: true },
       },
     ]);
   });
@@ -230,10 +221,11 @@ describe('cloudflared, dashboard-managed tunnel (mode: remote)', () => {
 
   it('lists the public hostnames to configure in the dashboard, with HTTP/2 and the origin server name', () => {
     const steps = rendered.planned.manualSteps.join('\n');
-    for (const host of ['auth', 'argocd', 'netbird', 'hubble'].map((h) => `${h}.lab.example.org`))
-      expect(steps).toContain(`add ${host}: service https://traefik.ingress.svc.cluster.local:443`);
+    expect(steps).toContain(
+      'add argocd.lab.example.org: service https://traefik.ingress.svc.cluster.local:443',
+    );
     expect(steps).toContain('HTTP2 connection');
-    expect(steps).toContain('Origin Server Name netbird.lab.example.org');
+    expect(steps).toContain('Origin Server Name argocd.lab.example.org');
   });
 
   it('passes helm lint --strict with its own templates', async () => {

@@ -1,28 +1,29 @@
 import { fileURLToPath } from 'node:url';
-import authentikDb from '@idstack/authentik-db';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
 import { type Options, options } from './options.js';
+import { tunnelRoutes } from './routes.js';
 import { manualSteps, secrets } from './steps.js';
 import { CONDITIONS, knobs, tokenSecret, values } from './values.js';
 
 export { MANAGEMENT_HOSTS } from './options.js';
-export { ingressRules, traefikOrigin, tunnelRoutes } from './routes.js';
+export { ingressRules, traefikOrigin, tunnelledHosts, tunnelRoutes } from './routes.js';
 export { CLOUDFLARED_VERSION, FULLNAME, tokenSecret } from './values.js';
 
 /**
  * Cloudflare Tunnel for the management plane: cloudflared dials out to Cloudflare and hands each routed host to
- * Traefik's HTTPS entrypoint. Needs ingress (the Traefik it targets) and authentik-db (SSO must guard the UIs
- * before they are public).
+ * Traefik's HTTPS entrypoint. It comes right after Traefik: the HTTP-01 challenges of every tunnelled host's
+ * certificate travel through it, so the components holding those certificates (authentik-db, netbird) come after it.
  */
 export default defineComponent({
   name: 'cloudflared',
   description: 'Cloudflare Tunnel carrying the management plane to Traefik',
   tier: 'networking',
   namespace: 'cloudflared',
-  // Every tunnel rule ends at Traefik; Authentik must guard the UIs before they go public.
+  // Every tunnel rule ends at Traefik. Nothing else first: Traefik only routes what has been synced, so a UI is
+  // reachable through the tunnel only once its own Application (with its login) exists.
   needs: [ingress],
-  after: [authentikDb],
+  carries: (ctx) => tunnelRoutes(ctx).map((r) => r.host),
   charts: [
     {
       name: 'cloudflare-tunnel',

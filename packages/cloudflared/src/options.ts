@@ -58,7 +58,7 @@ export const options = z.object({
     .boolean()
     .default(false)
     .describe(
-      "Make cloudflared verify Traefik's certificate for each host (SNI is always the public host). Needs acme.environment production and issued certificates: before the first certificate exists Traefik serves its self-signed default one, and staging certificates are untrusted. The hop is inside the cluster either way. Default: false.",
+      "Make cloudflared verify Traefik's certificate for each host (SNI is always the public host). Needs acme.environment production and hosts whose certificates the stack issues (auth, argocd, netbird, hubble when protected); each host's ACME challenge path keeps a rule without verification, so the first certificate can be issued through the tunnel. The hop is inside the cluster either way. Default: false.",
     ),
   replicas: z
     .number()

@@ -2,6 +2,7 @@ import { type ComponentContext, ConfigError } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { type Options, options } from './options.js';
 import { ingressRules, traefikOrigin, tunnelRoutes } from './routes.js';
+import { values } from './values.js';
 
 /** A context with just what routing reads: resolved hosts, enabled components, this component's options. */
 function ctx(
@@ -78,10 +79,45 @@ describe('ingressRules', () => {
     expect(ingressRules([{ key: 'auth', host: 'auth.x.org' }], true)).toEqual([
       {
         hostname: 'auth.x.org',
+        path: '^/\\.well-known/acme-challenge/',
+        service: 'https://traefik.ingress.svc.cluster.local:443',
+        originRequest: { http2Origin: true, originServerName: 'auth.x.org', noTLSVerify: true },
+      },
+      {
+        hostname: 'auth.x.org',
         service: 'https://traefik.ingress.svc.cluster.local:443',
         originRequest: { http2Origin: true, originServerName: 'auth.x.org', noTLSVerify: false },
       },
     ]);
     expect(traefikOrigin).toBe('https://traefik.ingress.svc.cluster.local:443');
+  });
+});
+
+describe('verifyOriginTLS only where it can work', () => {
+  const production = (protect: string[]) =>
+    ({
+      hosts: ALL_HOSTS,
+      acme: { environment: 'production' },
+      components: { 'authentik-db': { protect } },
+    }) as unknown as ComponentContext<Options>['stack'];
+  const problemsOf = (stack: ComponentContext<Options>['stack'], routes: string[]) => {
+    try {
+      values({ ...ctx(ALL_HOSTS, ALL_ENABLED, { verifyOriginTLS: true, routes }), stack });
+      return [];
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      return e.problems.map((p) => [p.path, p.message.split(' (')[0]]);
+    }
+  };
+
+  it('accepts the management hosts, whose certificates the stack issues', () => {
+    expect(problemsOf(production(['hubble']), ['auth', 'argocd', 'netbird', 'hubble'])).toEqual([]);
+  });
+
+  it('refuses a host without a certificate: another host, or Hubble while authentik-db does not protect it', () => {
+    expect(problemsOf(production([]), ['auth', 'grafana', 'hubble'])).toEqual([
+      ['components.cloudflared.routes[1]', 'grafana.lab.example.org has no certificate the stack issues'],
+      ['components.cloudflared.routes[2]', 'hubble.lab.example.org has no certificate the stack issues'],
+    ]);
   });
 });

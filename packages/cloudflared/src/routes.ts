@@ -1,4 +1,4 @@
-import { type ComponentContext, ConfigError, type Problem } from '@idstack/core';
+import { type ComponentContext, ConfigError, type Problem, type Stack } from '@idstack/core';
 import { traefik } from '@idstack/ingress';
 import { MANAGEMENT_HOSTS, type Options } from './options.js';
 
@@ -31,7 +31,9 @@ const isManagementHost = (key: string): key is (typeof MANAGEMENT_HOSTS)[number]
  * The hosts the config routes, in `routes` order: management hosts only when declared and their components are
  * enabled; any other key must be a declared host. Throws a {@link ConfigError} naming each bad `routes[i]`.
  */
-export function tunnelRoutes(ctx: ComponentContext<Options>): TunnelRoute[] {
+export function tunnelRoutes(
+  ctx: Pick<ComponentContext<Options>, 'stack' | 'options' | 'enabled'>,
+): TunnelRoute[] {
   const problems: Problem[] = [];
   const routes: TunnelRoute[] = [];
   ctx.options.routes.forEach((key, i) => {
@@ -55,6 +57,8 @@ export function tunnelRoutes(ctx: ComponentContext<Options>): TunnelRoute[] {
 /** One rule of cloudflared's `ingress:` list (locally managed tunnel config). */
 export interface IngressRule {
   readonly hostname: string;
+  /** Regex on the request path; the rule matches any path without it. */
+  readonly path?: string;
   readonly service: string;
   readonly originRequest: {
     /** gRPC (Netbird signal/management, the Argo CD CLI) only passes a tunnel to an HTTP/2 (TLS) origin. */
@@ -66,14 +70,36 @@ export interface IngressRule {
 }
 
 /**
- * The tunnel's ingress rules: every routed host to Traefik's HTTPS entrypoint. No catch-all here: the
- * cloudflare-tunnel chart appends `- service: http_status:404` after these rules itself, and cloudflared refuses a
- * config whose catch-all rule is not the last one.
+ * Path (cloudflared regex) of Let's Encrypt's HTTP-01 challenge. With `verifyOriginTLS` it keeps a rule of its own
+ * without verification: until the challenge passes, Traefik serves its self-signed default certificate for the host,
+ * which cloudflared would refuse, and the certificate could never be issued. The challenge carries no secret (the
+ * ACME server checks the token it gets back).
+ */
+export const ACME_CHALLENGE_PATH = '^/\\.well-known/acme-challenge/';
+
+/**
+ * The tunnel's ingress rules: every routed host to Traefik's HTTPS entrypoint (with verification, preceded by its
+ * ACME challenge rule: cloudflared takes the first matching rule). No catch-all here: the cloudflare-tunnel chart
+ * appends `- service: http_status:404` after these rules itself, and cloudflared refuses a config whose catch-all
+ * rule is not the last one.
  */
 export function ingressRules(routes: readonly TunnelRoute[], verifyOriginTLS: boolean): IngressRule[] {
-  return routes.map(({ host }) => ({
-    hostname: host,
-    service: traefikOrigin,
-    originRequest: { http2Origin: true, originServerName: host, noTLSVerify: !verifyOriginTLS },
-  }));
+  return routes.flatMap(({ host }) => {
+    const rule = (noTLSVerify: boolean) => ({
+      hostname: host,
+      service: traefikOrigin,
+      originRequest: { http2Origin: true as const, originServerName: host, noTLSVerify },
+    });
+    return verifyOriginTLS ? [{ ...rule(true), path: ACME_CHALLENGE_PATH }, rule(false)] : [rule(true)];
+  });
+}
+
+/**
+ * The hosts the tunnel carries in a stack, for other components (Netbird must not hand peers a tunnelled host for
+ * UDP): none when cloudflared is off. `stack.components.cloudflared` holds its validated options.
+ */
+export function tunnelledHosts(stack: Stack, enabled: (component: string) => boolean): string[] {
+  if (!enabled('cloudflared')) return [];
+  const options = stack.components.cloudflared as unknown as Options;
+  return tunnelRoutes({ stack, options, enabled }).map((r) => r.host);
 }

@@ -1,16 +1,14 @@
 import type { ComponentContext, RequiredSecret } from '@idstack/core';
 import { type Options, PLACEHOLDER_TUNNEL_ID } from './options.js';
-import { traefikOrigin, tunnelRoutes } from './routes.js';
+import { ACME_CHALLENGE_PATH, traefikOrigin, tunnelRoutes } from './routes.js';
 import { tokenSecret } from './values.js';
-
-const NAMESPACE = 'cloudflared';
 
 export function secrets({ options }: ComponentContext<Options>): RequiredSecret[] {
   if (options.mode === 'remote') {
     return [
       {
         name: tokenSecret.name,
-        purpose: `Token of the dashboard-managed tunnel; the cloudflare-tunnel-remote chart reads it as TUNNEL_TOKEN. Create it with \`kubectl -n ${NAMESPACE} create secret generic ${tokenSecret.name} --from-literal=${tokenSecret.key}=<token> --dry-run=client -o yaml | kubectl apply -f -\` (the token is shown in Zero Trust > Networks > Tunnels > your tunnel > Configure).`,
+        purpose: `Token of the dashboard-managed tunnel; the cloudflare-tunnel-remote chart reads it as TUNNEL_TOKEN (the token is shown in Zero Trust > Networks > Tunnels > your tunnel > Configure).`,
         keys: [
           {
             key: tokenSecret.key,
@@ -24,13 +22,14 @@ export function secrets({ options }: ComponentContext<Options>): RequiredSecret[
   return [
     {
       name: options.credentialsSecret,
-      purpose: `Credentials of the locally managed tunnel "${options.tunnelName}", mounted by the cloudflare-tunnel chart as /etc/cloudflared/creds/credentials.json. Create it once with \`cloudflared tunnel create ${options.tunnelName}\`, then \`kubectl -n ${NAMESPACE} create secret generic ${options.credentialsSecret} --from-file=credentials.json=$HOME/.cloudflared/${options.tunnelId}.json\`.`,
+      purpose: `Credentials of the locally managed tunnel "${options.tunnelName}", mounted by the cloudflare-tunnel chart as /etc/cloudflared/creds/credentials.json; \`cloudflared tunnel create ${options.tunnelName}\` writes the file.`,
       keys: [
         {
           key: 'credentials.json',
           description:
             'The tunnel credentials file cloudflared wrote to ~/.cloudflared/<tunnel-id>.json (AccountTag, TunnelID, TunnelSecret).',
           random: false,
+          file: `$HOME/.cloudflared/${options.tunnelId}.json`,
         },
       ],
     },
@@ -58,8 +57,11 @@ export function manualSteps(ctx: ComponentContext<Options>): string[] {
       `Create the tunnel in the Cloudflare dashboard (Zero Trust > Networks > Tunnels > Create a tunnel > Cloudflared), store its token in the Secret ${tokenSecret.name}, key ${tokenSecret.key} (see Secrets), and put its UUID into components.cloudflared.tunnelId.`,
     );
     for (const r of routes) {
+      const challenge = options.verifyOriginTLS
+        ? `First add ${r.host} with path ${ACME_CHALLENGE_PATH}: the same service, Origin Server Name and No TLS Verify (Let's Encrypt's HTTP-01 challenge must pass before Traefik holds a certificate cloudflared can verify). Then `
+        : '';
       steps.push(
-        `In the tunnel's Public Hostnames, add ${r.host}: service ${traefikOrigin}; under Additional application settings > TLS set Origin Server Name ${r.host}, turn on HTTP2 connection${options.verifyOriginTLS ? '' : ' and No TLS Verify'}. The dashboard creates the DNS record (a proxied CNAME to ${target}).`,
+        `${challenge}In the tunnel's Public Hostnames, add ${r.host}: service ${traefikOrigin}; under Additional application settings > TLS set Origin Server Name ${r.host}, turn on HTTP2 connection${options.verifyOriginTLS ? '' : ' and No TLS Verify'}. The dashboard creates the DNS record (a proxied CNAME to ${target}).`,
       );
     }
   }
@@ -69,7 +71,7 @@ export function manualSteps(ctx: ComponentContext<Options>): string[] {
     );
   }
   steps.push(
-    `UDP never passes through a Cloudflare Tunnel: forward Netbird's STUN/relay port UDP 3478 on your router to the Netbird UDP Service${routes.some((r) => r.key === 'netbird') ? ', and since the Netbird host goes through the tunnel, set components.netbird.stun.host to a DNS-only (grey cloud) name whose A record is your public IP' : ''}.`,
+    `Topology: every HTTP host goes through the tunnel, so the router forwards no TCP port (remove any TCP 80/443 forward and any A record for ${routes.length ? routes.map((r) => r.host).join(', ') : 'the routed hosts'}: \`cloudflared tunnel route dns\` fails where one exists). UDP never passes a tunnel: the only router forwards are the data plane's UDP ports (Netbird's STUN and relay, on a DNS-only host: see the netbird chart README).`,
   );
   return steps;
 }

@@ -1,6 +1,5 @@
 import { checkRendered, needsPinned, PINNED_UPSTREAM } from '@idstack/check/testing';
 import { renderComponent } from '@idstack/core/testing';
-import netbird from '@idstack/netbird';
 import { describe, expect, it } from 'vitest';
 import cloudflared from './index.js';
 
@@ -14,7 +13,7 @@ describe.skipIf(!PINNED_UPSTREAM)(
   () => {
     for (const [mode, config] of Object.entries(configs)) {
       it(`${mode} mode (and everything else the check proves: helm lint, sync order, drift traps, secrets)`, async () => {
-        const rendered = renderComponent(cloudflared, config, { with: [netbird] });
+        const rendered = renderComponent(cloudflared, config);
         for (const chart of cloudflared.charts) {
           const key = chart.alias ?? chart.name;
           expect(rendered.values[key], key).toBeDefined();

@@ -1,7 +1,7 @@
-import { type ComponentContext, ConfigError, type Values } from '@idstack/core';
+import { type ComponentContext, ConfigError, type Problem, type Values } from '@idstack/core';
 import { z } from 'zod';
-import type { Options } from './options.js';
-import { ingressRules, tunnelRoutes } from './routes.js';
+import { MANAGEMENT_HOSTS, type Options } from './options.js';
+import { ingressRules, type TunnelRoute, tunnelRoutes } from './routes.js';
 
 /** Names both charts' objects `cloudflared` (fullnameOverride), whatever the release is called. */
 export const FULLNAME = 'cloudflared';
@@ -43,18 +43,10 @@ export const knobs = z.object({
 export const CONDITIONS = { local: 'tunnel.local', remote: 'tunnel.remote' } as const;
 
 export function values(ctx: ComponentContext<Options>): Values {
-  const { options, stack } = ctx;
-  if (options.verifyOriginTLS && stack.acme.environment !== 'production') {
-    throw new ConfigError([
-      {
-        path: 'components.cloudflared.verifyOriginTLS',
-        message:
-          "needs acme.environment: production (Let's Encrypt staging certificates are untrusted, so cloudflared would refuse every origin)",
-      },
-    ]);
-  }
+  const { options } = ctx;
   // Resolved (and checked) in both modes: remote mode lists them as dashboard steps.
   const routes = tunnelRoutes(ctx);
+  if (options.verifyOriginTLS) checkVerifiable(ctx, routes);
   const local = options.mode === 'local';
   return {
     tunnel: { local, remote: !local },
@@ -80,4 +72,33 @@ export function values(ctx: ComponentContext<Options>): Values {
           // cloudflare.tunnel_token stays empty: the token lives only in the Secret the operator creates.
         },
   };
+}
+
+/**
+ * `verifyOriginTLS` only where it can work: cloudflared checks Traefik's certificate for each routed host against
+ * the public roots, so each host needs a trusted certificate the stack issues (production issuer; the management
+ * hosts, whose components hold one: Hubble's only while authentik-db protects it). Another host may have none, and
+ * cloudflared would refuse it forever.
+ */
+function checkVerifiable(ctx: ComponentContext<Options>, routes: readonly TunnelRoute[]): void {
+  const { stack, options } = ctx;
+  const problems: Problem[] = [];
+  if (stack.acme.environment !== 'production') {
+    problems.push({
+      path: 'components.cloudflared.verifyOriginTLS',
+      message:
+        "needs acme.environment: production (Let's Encrypt staging certificates are untrusted, so cloudflared would refuse every origin)",
+    });
+  }
+  const protect = (stack.components['authentik-db']?.protect ?? []) as readonly string[];
+  const certified = (key: string) =>
+    (MANAGEMENT_HOSTS as readonly string[]).includes(key) && (key !== 'hubble' || protect.includes('hubble'));
+  for (const route of routes) {
+    if (certified(route.key)) continue;
+    problems.push({
+      path: `components.cloudflared.routes[${options.routes.indexOf(route.key)}]`,
+      message: `${route.host} has no certificate the stack issues (only ${MANAGEMENT_HOSTS.join(', ')} do; hubble only in authentik-db's protect list), so with verifyOriginTLS cloudflared would refuse Traefik's default certificate for it: set verifyOriginTLS: false or stop routing it`,
+    });
+  }
+  if (problems.length) throw new ConfigError(problems);
 }

@@ -60,5 +60,34 @@ function renderClusterReadme(plan: Plan): string {
           : `\`charts/${p.component.name}\``,
     })),
     edges: plan.components.flatMap((p) => p.needs.map((n) => ({ from: id(n), to: id(p.component.name) }))),
+    topology: topology(plan, id),
   });
+}
+
+/**
+ * The public topology: which hosts reach the cluster through a tunnel (components that `carry` hosts) and which
+ * ports the router forwards to which component. Null when the stack declares neither.
+ */
+function topology(plan: Plan, id: (name: string) => string) {
+  const tunnels = plan.components
+    .filter((p) => p.carries.length > 0)
+    .map((p) => ({ id: id(p.component.name), name: p.component.name, hosts: p.carries }));
+  const forwards = plan.components.flatMap((p) =>
+    p.forwards.map((f) => ({
+      ...f,
+      id: id(p.component.name),
+      name: p.component.name,
+      namespace: p.component.namespace,
+    })),
+  );
+  if (tunnels.length === 0 && forwards.length === 0) return null;
+  const tcp = forwards.filter((f) => f.protocol === 'TCP');
+  return {
+    tunnels,
+    forwards,
+    summary:
+      tunnels.length > 0
+        ? `Every tunnelled host reaches the cluster through an outbound tunnel (no inbound port); the router forwards ${tcp.length ? `TCP ${tcp.map((f) => f.port).join(', ')} and ` : 'no TCP port, only '}the ports below.`
+        : 'No tunnel: every host is an A record to the public IP, and the router forwards the ports below.',
+  };
 }

@@ -2,9 +2,22 @@ import type { z } from 'zod';
 import type { Problem } from './errors.js';
 import type { Values } from './merge.js';
 
-/** Layers of the stack, in the order Argo CD must bring them up. */
+/** Layers of the stack. */
 export const TIERS = ['platform', 'infra', 'security', 'networking'] as const;
 export type Tier = (typeof TIERS)[number];
+
+/**
+ * The tiers each tier must land after (every component of those tiers healthy first). Platform and infra come before
+ * everything else (the seed's rule); networking is not ordered after security as a whole: the Cloudflare Tunnel
+ * carries the HTTP-01 challenges of the security tier's certificates, so it comes right after Traefik, and Netbird
+ * comes after its identity provider through its own needs.
+ */
+export const TIER_AFTER: Readonly<Record<Tier, readonly Tier[]>> = {
+  platform: [],
+  infra: ['platform'],
+  security: ['platform', 'infra'],
+  networking: ['platform', 'infra'],
+};
 
 /** An upstream Helm chart the umbrella depends on (one entry of `Chart.yaml` `dependencies`). */
 export interface UpstreamChart {
@@ -43,6 +56,22 @@ export interface SecretKey {
   readonly random?: boolean;
   /** How a generated value is written. @default 'hex' */
   readonly encoding?: 'hex' | 'base64';
+  /**
+   * A file-shaped value: the path (shell syntax, `$HOME` allowed) of the file the operator has, so `idstack secrets`
+   * prints `--from-file=<key>=<file>`. @default a literal value, read from an environment variable the output names
+   */
+  readonly file?: string;
+}
+
+/** A port the router forwards from the public IP into the cluster. */
+export interface RouterForward {
+  readonly protocol: 'TCP' | 'UDP';
+  /** The public port. */
+  readonly port: number;
+  /** The public host name(s) clients use for it (whose DNS record is the public IP). */
+  readonly hosts: readonly string[];
+  /** What it carries. */
+  readonly purpose: string;
 }
 
 /** One `ignoreDifferences` entry of an Argo CD Application. */
@@ -114,7 +143,7 @@ export interface Component<Options extends Values = Values> {
   readonly name: string;
   /** One line: what it installs. Goes to Chart.yaml and the READMEs. */
   readonly description: string;
-  /** Where it sits in the infra -> security -> networking order. */
+  /** Its layer: platform and infra land before every security and networking component ({@link TIER_AFTER}). */
   readonly tier: Tier;
   /** Namespace the Application deploys into (the Helm release namespace). */
   readonly namespace: string;
@@ -162,6 +191,17 @@ export interface Component<Options extends Values = Values> {
   readonly freeFormValues?: readonly { readonly path: string; readonly reason: string }[];
   /** Public hosts this component serves, by key (`auth`, `argocd`, ...). @default none */
   readonly hosts?: Readonly<Record<string, HostDeclaration>>;
+  /**
+   * Public hosts whose traffic reaches the cluster only through this component (a tunnel). The ACME HTTP-01
+   * challenges of their certificates pass only once it runs, so `idstack check` (rule `certificate-order`) fails on
+   * an Application holding a Certificate for one of them in a wave not after this one's. @default none
+   */
+  readonly carries?: (ctx: ComponentContext<Options>) => readonly string[];
+  /**
+   * Ports the router forwards from the public IP to this component: the direct part of the public topology
+   * (`cluster/README.md` draws it beside the tunnelled hosts of {@link carries}). @default none
+   */
+  readonly forwards?: (ctx: ComponentContext<Options>) => readonly RouterForward[];
   /** Secrets the operator must create; listed by `idstack secrets` and the chart README. @default none */
   readonly secrets?: (ctx: ComponentContext<Options>) => readonly RequiredSecret[];
   /**

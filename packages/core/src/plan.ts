@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import type { ArgoOptions, Component, ComponentContext, RequiredSecret, UpstreamChart } from './component.js';
+import type {
+  ArgoOptions,
+  Component,
+  ComponentContext,
+  RequiredSecret,
+  RouterForward,
+  UpstreamChart,
+} from './component.js';
 import type { Stack } from './config/schema.js';
 import { ConfigError, type Problem } from './errors.js';
 import { deepMerge, type Values } from './merge.js';
@@ -24,6 +31,10 @@ export interface PlannedComponent {
   readonly otherNamespaces: readonly string[];
   /** The operator's own namespaces it puts objects into (they must exist before the sync). */
   readonly externalNamespaces: readonly string[];
+  /** Public hosts whose traffic reaches the cluster only through it (a tunnel). */
+  readonly carries: readonly string[];
+  /** Ports the router forwards to it from the public IP. */
+  readonly forwards: readonly RouterForward[];
   readonly secrets: readonly RequiredSecret[];
   /** The README's "How it works" section (markdown), if any. */
   readonly notes: string;
@@ -99,6 +110,8 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
           ? component.otherNamespaces(ctx)
           : (component.otherNamespaces ?? []),
       externalNamespaces: component.externalNamespaces?.(ctx) ?? [],
+      carries: component.carries?.(ctx) ?? [],
+      forwards: component.forwards?.(ctx) ?? [],
       secrets: component.secrets?.(ctx) ?? [],
       notes: component.notes?.(ctx) ?? '',
       placeholders: component.placeholders?.(ctx) ?? [],

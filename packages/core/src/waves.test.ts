@@ -106,10 +106,24 @@ describe('sync waves from the needs DAG', () => {
     expect(text).toContain('make sso need identity');
   });
 
-  it('fails when networking could land before security', () => {
-    const earlyVpn = fakeComponent('vpn', 'networking', ['ingress']);
-    expect(message(() => computeWaves([platform, cni, ingress, identity, sso, earlyVpn]))).toContain(
-      'vpn (networking, wave 3) would not land after sso (security, wave 3)',
+  it('lets networking land before security (the tunnel carries the certificates security waits on)', () => {
+    const tunnel = fakeComponent('tunnel', 'networking', ['ingress']);
+    const lateSso = fakeComponent('sso', 'security', ['ingress', 'identity', 'tunnel']);
+    const waves = computeWaves([platform, cni, ingress, identity, lateSso, tunnel]);
+    expect(waves.map((p) => [p.component.name, p.wave])).toEqual([
+      ['platform', 0],
+      ['cni', 1],
+      ['identity', 2],
+      ['ingress', 2],
+      ['tunnel', 3],
+      ['sso', 4],
+    ]);
+  });
+
+  it('fails when networking could land with or before an infra one', () => {
+    const earlyVpn = fakeComponent('vpn', 'networking', ['cni']);
+    expect(message(() => computeWaves([platform, cni, ingress, identity, earlyVpn]))).toContain(
+      'vpn (networking, wave 2) would not land after identity (infra, wave 2)',
     );
   });
 

@@ -1,4 +1,4 @@
-import { type Component, TIERS } from './component.js';
+import { type Component, TIER_AFTER } from './component.js';
 import { ConfigError, type Problem } from './errors.js';
 
 /** A component's place in the sync order. */
@@ -13,8 +13,8 @@ export interface Placement {
 /**
  * Computes sync waves from the `needs` DAG of the enabled components, so that Argo CD (with the Application health
  * check) brings each one up only after everything it needs is healthy. Throws a {@link ConfigError} for a need that
- * names no component, a cycle (with its members), or a tier order violation (platform/infra before security before
- * networking).
+ * names no component, a cycle (with its members), or a tier order violation (platform, then infra, then security and
+ * networking: {@link TIER_AFTER}).
  *
  * A need on a disabled component stands for that component's own needs (`disabled`, transitively): ingress needs the
  * CNI, which needs Argo CD, so without the CNI ingress still lands after Argo CD. A need naming nothing known is
@@ -84,9 +84,7 @@ export function computeWaves(
 
   for (const early of sorted) {
     for (const late of sorted) {
-      const tierEarly = TIERS.indexOf(early.tier);
-      const tierLate = TIERS.indexOf(late.tier);
-      if (tierEarly >= tierLate) continue;
+      if (!TIER_AFTER[late.tier].includes(early.tier)) continue;
       const waveEarly = waves.get(early.name) as number;
       const waveLate = waves.get(late.name) as number;
       if (waveEarly >= waveLate) {

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import ciliumTetragon from '@idstack/cilium-tetragon';
 import { defineComponent } from '@idstack/core';
-import { httpEntryPoint, nodePorts, traefik } from './names.js';
+import { cloudflareApiToken, dns01SolverLabels, httpEntryPoint, nodePorts, traefik } from './names.js';
 import { options } from './options.js';
-import { knobs, values } from './values.js';
+import { knobs, usesTunnel, values } from './values.js';
 
 export * from './names.js';
 export { options } from './options.js';
@@ -38,7 +38,34 @@ export default defineComponent({
         'becomes --entryPoints.web.http.redirections.entryPoint.<key> (to, scheme, permanent, priority)',
     },
   ],
-  manualSteps: ({ stack, options: o }) => {
+  // The direct model only: with the tunnel, no TCP port is forwarded.
+  forwards: (ctx) =>
+    usesTunnel(ctx)
+      ? []
+      : [httpEntryPoint.port, traefik.httpsPort].map((port) => ({
+          protocol: 'TCP' as const,
+          port,
+          hosts: [],
+          purpose: `every HTTP host, to Traefik${port === httpEntryPoint.port ? " (Let's Encrypt's HTTP-01 starts here)" : ''}`,
+        })),
+  secrets: (ctx) =>
+    usesTunnel(ctx)
+      ? [
+          {
+            name: cloudflareApiToken.name,
+            purpose:
+              "Cloudflare API token cert-manager's ClusterIssuers use for DNS-01 challenges (DNS-only hosts, with the Cloudflare Tunnel).",
+            keys: [
+              {
+                key: cloudflareApiToken.key,
+                description: `A Cloudflare API token with Zone > DNS > Edit on ${ctx.stack.domain}.`,
+              },
+            ],
+          },
+        ]
+      : [],
+  manualSteps: (ctx) => {
+    const { stack, options: o } = ctx;
     const hosts = [...new Set(Object.values(stack.hosts))].sort();
     const target =
       o.serviceType === 'LoadBalancer'
@@ -53,8 +80,19 @@ export default defineComponent({
     return [
       ...loadBalancer,
       'k3s: disable its bundled Traefik before this syncs (`disable: [traefik]` in /etc/rancher/k3s/config.yaml, or `--disable=traefik`), or two controllers fight over the `traefik` ingress class and ports 80/443.',
-      `Router: forward TCP ${httpEntryPoint.port} and ${traefik.httpsPort} from the internet to ${target}. Port ${httpEntryPoint.port} must stay open: Let's Encrypt's HTTP-01 challenge starts there.`,
-      `DNS: an A (and AAAA, if you have IPv6) record pointing at your public IP for each host: ${hosts.length ? hosts.join(', ') : `every host under ${stack.domain}`}.`,
+      ...(usesTunnel(ctx)
+        ? [
+            "Topology (Cloudflare Tunnel): every HTTP host reaches Traefik through cloudflared (the hosts it routes: see cloudflared, whose steps create their proxied CNAMEs), so forward no TCP port to Traefik and create no A record for those hosts; Let's Encrypt's HTTP-01 challenges come through the tunnel too.",
+            `Cloudflare API token: create one with Zone > DNS > Edit on ${stack.domain} and store it in the Secret ${cloudflareApiToken.name} (see Secrets): the ClusterIssuers solve DNS-01 with it for the Certificates labelled ${Object.entries(
+              dns01SolverLabels,
+            )
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')} (DNS-only hosts such as Netbird's data plane, which no HTTP request reaches).`,
+          ]
+        : [
+            `Topology (direct): forward TCP ${httpEntryPoint.port} and ${traefik.httpsPort} from the internet to ${target}. Port ${httpEntryPoint.port} must stay open: Let's Encrypt's HTTP-01 challenge starts there.`,
+            `DNS: an A (and AAAA, if you have IPv6) record pointing at your public IP for each host: ${hosts.length ? hosts.join(', ') : `every host under ${stack.domain}`}.`,
+          ]),
       `ACME: set \`acme.email\` to a real address (Let's Encrypt refuses example.com and the issuers stay not Ready); keep \`acme.environment: staging\` until certificates issue, then switch to production (currently ${stack.acme.environment}).`,
     ];
   },

@@ -32,3 +32,13 @@ export const clusterIssuer = (environment: AcmeEnvironment): string => `letsencr
 /** The Secret cert-manager creates (in the ingress namespace) for an issuer's ACME account key. */
 export const accountKeySecret = (environment: AcmeEnvironment): string =>
   `${clusterIssuer(environment)}-account-key`;
+
+/**
+ * Labels that make the ACME ClusterIssuers solve a Certificate with DNS-01 at Cloudflare instead of HTTP-01 (the
+ * solver exists while cloudflared is enabled): for a DNS-only host that no HTTP request can reach, such as Netbird's
+ * data-plane host when the router forwards no TCP port.
+ */
+export const dns01SolverLabels: Readonly<Record<string, string>> = { 'idstack.dev/acme-challenge': 'dns-01' };
+
+/** The Secret (in the ingress namespace, where cert-manager reads ClusterIssuer secrets) with the Cloudflare API token. */
+export const cloudflareApiToken = { name: 'cloudflare-api-token', key: 'apiToken' } as const;

@@ -45,7 +45,7 @@ export const options = z.object({
     .array(trustedProxy)
     .default([])
     .describe(
-      "Addresses/CIDRs whose X-Forwarded-* headers Traefik trusts (both entry points), e.g. the pod CIDR (k3s: 10.42.0.0/16) when cloudflared tunnels to Traefik, so the real client IP reaches Authentik. Everyone else's forwarded headers are replaced. Never 0.0.0.0/0. Default: [] (trust nobody: clients reach Traefik directly through the router).",
+      "Addresses/CIDRs whose X-Forwarded-* headers Traefik trusts (both entry points), so the real client IP reaches Authentik. Everyone else's forwarded headers are replaced. Never 0.0.0.0/0. Default: with cloudflared enabled, the pod CIDR cloudflared's pods run in (Cilium's clusterPoolCidr, else k3s 10.42.0.0/16, Talos 10.244.0.0/16; required on a generic distribution); without it [] (trust nobody: clients reach Traefik directly through the router).",
     ),
   streamTimeout: duration
     .default('0s')

@@ -1,10 +1,13 @@
+import { podCidr } from '@idstack/cilium-tetragon';
 import { type ComponentContext, ConfigError, dnsLabel, email, type Values } from '@idstack/core';
 import { z } from 'zod';
 import {
   type AcmeEnvironment,
   accountKeySecret,
   acmeServers,
+  cloudflareApiToken,
   clusterIssuer,
+  dns01SolverLabels,
   httpEntryPoint,
   nodePorts,
   traefik,
@@ -20,6 +23,15 @@ export const knobs = z.object({
         .string()
         .min(1)
         .describe('Ingress class of the HTTP-01 solver Ingresses cert-manager creates (Traefik).'),
+      dns01: z
+        .strictObject({
+          selector: z.record(z.string(), z.string()).describe('Certificate labels that pick this solver.'),
+          apiTokenSecret: z
+            .strictObject({ name: z.string(), key: z.string() })
+            .describe('Secret holding the Cloudflare API token (Zone:DNS:Edit).'),
+        })
+        .nullable()
+        .describe('DNS-01 at Cloudflare for the Certificates carrying the selector labels; null for none.'),
       issuers: z
         .array(
           z.strictObject({
@@ -38,11 +50,16 @@ export const knobs = z.object({
 
 const ENVIRONMENTS: readonly AcmeEnvironment[] = ['staging', 'production'];
 
-/** Both issuers always exist: switching `acme.environment` only changes which one the Ingresses name. */
-export function acmeKnob(acmeEmail: string): z.input<typeof knobs>['acme'] {
+/**
+ * Both issuers always exist: switching `acme.environment` only changes which one the Ingresses name. With the
+ * Cloudflare Tunnel the zone is on Cloudflare and no TCP port is forwarded, so a DNS-01 solver serves the labelled
+ * Certificates of DNS-only hosts.
+ */
+export function acmeKnob(acmeEmail: string, dns01: boolean): z.input<typeof knobs>['acme'] {
   return {
     email: acmeEmail,
     solverIngressClass: traefik.ingressClass,
+    dns01: dns01 ? { selector: { ...dns01SolverLabels }, apiTokenSecret: { ...cloudflareApiToken } } : null,
     issuers: ENVIRONMENTS.map((env) => ({
       name: clusterIssuer(env),
       server: acmeServers[env],
@@ -51,11 +68,33 @@ export function acmeKnob(acmeEmail: string): z.input<typeof knobs>['acme'] {
   };
 }
 
+/**
+ * Who may set X-Forwarded-*: the configured proxies; with the Cloudflare Tunnel and none configured, the pod CIDR
+ * (cloudflared's pods, the only way in, pass the client's address in X-Forwarded-For); else nobody, as clients come
+ * straight in. Throws when the tunnel is on and the pod CIDR cannot be known.
+ */
+export function trustedProxies(
+  ctx: Pick<ComponentContext<IngressOptions>, 'stack' | 'options' | 'enabled'>,
+): string[] {
+  if (ctx.options.trustedProxies.length || !usesTunnel(ctx)) return [...ctx.options.trustedProxies];
+  const pods = podCidr(ctx.stack);
+  if (pods) return [pods];
+  throw new ConfigError([
+    {
+      path: 'components.ingress.trustedProxies',
+      message:
+        "must list the cluster's pod CIDR (where cloudflared's pods run) with the Cloudflare Tunnel on a generic distribution with ipam kubernetes, or Traefik and Authentik see every user as a cloudflared pod",
+    },
+  ]);
+}
+
 /** Traefik 41.3.0 values (every key checked against the pinned values.yaml / values.schema.json by the tests). */
-export function traefikValues(options: IngressOptions): Values {
+export function traefikValues(
+  options: IngressOptions,
+  trusted: readonly string[] = options.trustedProxies,
+): Values {
   const nodePort = options.serviceType === 'NodePort';
-  // Forwarded headers: trusted only from the listed proxies; by default nobody, as clients come straight in.
-  const forwardedHeaders = () => ({ trustedIPs: [...options.trustedProxies] });
+  const forwardedHeaders = () => ({ trustedIPs: [...trusted] });
   return {
     // The Service (and Deployment) is named `traefik` whatever the release is called: other components route to it.
     fullnameOverride: traefik.service,
@@ -119,7 +158,8 @@ export function certManagerValues(namespace: string): Values {
 }
 
 /** The umbrella's values.yaml. */
-export function values({ stack, options }: ComponentContext<IngressOptions>): Values {
+export function values(ctx: ComponentContext<IngressOptions>): Values {
+  const { stack, options } = ctx;
   if (options.loadBalancerIP && options.serviceType !== 'LoadBalancer') {
     throw new ConfigError([
       {
@@ -129,8 +169,12 @@ export function values({ stack, options }: ComponentContext<IngressOptions>): Va
     ]);
   }
   return {
-    traefik: traefikValues(options),
+    traefik: traefikValues(options, trustedProxies(ctx)),
     'cert-manager': certManagerValues(traefik.namespace),
-    acme: acmeKnob(stack.acme.email),
+    acme: acmeKnob(stack.acme.email, usesTunnel(ctx)),
   };
 }
+
+/** The Cloudflare Tunnel topology: every HTTP host through cloudflared (by name: it comes after this component). */
+export const usesTunnel = (ctx: Pick<ComponentContext<IngressOptions>, 'enabled'>): boolean =>
+  ctx.enabled('cloudflared');

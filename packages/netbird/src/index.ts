@@ -1,18 +1,48 @@
 import { fileURLToPath } from 'node:url';
 import authentikDb from '@idstack/authentik-db';
+import cloudflared from '@idstack/cloudflared';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
-import { authentikEndpoints, CLI_REDIRECT, SECRETS } from './management-config.js';
+import { oidcClient, relayAddress, SECRETS } from './management-config.js';
 import { netbirdOptions } from './options.js';
-import { knobs, SERVICES, STUN_PORT, STUN_SERVICE, UPSTREAM_CHART } from './routes.js';
+import {
+  DASHBOARD_VERSION,
+  DATA_PLANE_SERVICE,
+  knobs,
+  NETBIRD_VERSION,
+  RELAY_LISTEN_PORT,
+  RELAY_TLS,
+  SERVICES,
+  STUN_PORT,
+  UPSTREAM_CHART,
+} from './routes.js';
 import { hostsOf, netbirdValues } from './values.js';
 
-export { MANAGEMENT_ENV, SECRETS } from './management-config.js';
-export { GRPC_PATHS, relayPodLabels, SERVICES, STUN_PORT, STUN_SERVICE } from './routes.js';
+export {
+  CLI_REDIRECTS,
+  MANAGEMENT_ENV,
+  managementConfig,
+  type OidcClient,
+  oidcClient,
+  oidcClientOf,
+  SECRETS,
+} from './management-config.js';
+export {
+  DASHBOARD_VERSION,
+  DATA_PLANE_SERVICE,
+  GRPC_PATHS,
+  NETBIRD_VERSION,
+  RELAY_TLS,
+  relayPodLabels,
+  SERVICES,
+  STUN_PORT,
+} from './routes.js';
+export { hostsOf } from './values.js';
 
 /**
  * Self-hosted Netbird: the official chart's management, signal, relay (+ STUN) and dashboard, logging in through
- * Authentik (OIDC, device and PKCE flows), behind Traefik on one host (gRPC over h2c), STUN on its own UDP Service.
+ * Authentik (OIDC, device and PKCE flows). The control plane is behind Traefik on one host (gRPC over h2c); the data
+ * plane (STUN and the relay over QUIC) is UDP on a Service of its own, on a host that is never tunnelled.
  */
 export default defineComponent({
   name: 'netbird',
@@ -20,14 +50,21 @@ export default defineComponent({
   tier: 'networking',
   namespace: 'netbird',
   // Authentik must answer OIDC discovery before management starts; Traefik and cert-manager route and certify the host.
+  // cloudflared: the HTTP-01 challenge of its certificate comes through the tunnel when the host is tunnelled.
   needs: [authentikDb, ingress],
+  after: [cloudflared],
   charts: [
     { name: UPSTREAM_CHART.name, repository: UPSTREAM_CHART.repository, version: UPSTREAM_CHART.version },
   ],
   hosts: {
     netbird: {
       prefix: 'netbird',
-      description: 'Netbird dashboard, REST API (/api), relay WebSocket (/relay) and signal/management gRPC',
+      description: 'Netbird dashboard, REST API (/api) and signal/management gRPC (the control plane)',
+    },
+    relay: {
+      prefix: 'relay',
+      description:
+        "Netbird's data plane: STUN (UDP 3478) and the relay (QUIC on UDP). A DNS-only name (an A record to your public IP, never proxied nor tunnelled)",
     },
   },
   options: netbirdOptions,
@@ -71,34 +108,60 @@ export default defineComponent({
       ],
     },
   ],
+  forwards: (ctx) => {
+    const { dataPlaneHost } = hostsOf(ctx);
+    const { dataPlane } = ctx.options;
+    return [
+      ...(dataPlane.stun
+        ? [{ protocol: 'UDP' as const, port: STUN_PORT, hosts: [dataPlaneHost], purpose: 'Netbird STUN' }]
+        : []),
+      {
+        protocol: 'UDP' as const,
+        port: dataPlane.relayPort,
+        hosts: [dataPlaneHost],
+        purpose: 'Netbird relay (QUIC): relayed peer traffic',
+      },
+    ];
+  },
   manualSteps: (ctx) => {
     const { options } = ctx;
-    const { host, authHost, stunHost } = hostsOf(ctx);
-    const { oidc, stun } = options;
-    const issuer = authentikEndpoints(authHost, oidc.slug).issuer;
-    const steps = [
-      `DNS: make ${host} reach Traefik (an A record to your public IP with TCP 80/443 forwarded, or the Cloudflare Tunnel): Let's Encrypt HTTP-01 and every peer use it on 443.`,
-      `Authentik (https://${authHost}): Applications -> Providers -> create an "OAuth2/OpenID Provider": client type ${oidc.confidentialClient ? 'Confidential (put its secret in netbird-authentik/clientSecret)' : 'Public'}, client ID "${oidc.clientId}", redirect URIs (strict) https://${host}/nb-auth, https://${host}/nb-silent-auth, ${CLI_REDIRECT}/ and http://localhost:54000/, a signing key (RS256: Netbird checks tokens against the JWKS), and the offline_access scope among the selected scopes. Then create an application with slug "${oidc.slug}" using that provider; its issuer must be ${issuer}.`,
-      `Authentik: System -> Brands -> edit the default brand -> Device code flow: pick an authorization flow (e.g. default-provider-authorization-implicit-consent), so \`netbird up\` on headless machines works.`,
-      `Authentik: Directory -> Users -> "Create Service account" "${oidc.serviceAccount}" (no expiry), add it to a group with superuser rights (Netbird's IdP manager lists users), and store its password in the Secret netbird-authentik, key serviceAccountPassword.`,
+    const { host, authHost, dataPlaneHost, viaTunnel } = hostsOf(ctx);
+    const { oidc, dataPlane } = options;
+    const client = oidcClient(host, authHost, options);
+    const ports = [
+      ...(dataPlane.stun ? [{ what: 'STUN', port: STUN_PORT, nodePort: dataPlane.nodePorts?.stun }] : []),
+      { what: 'the relay (QUIC)', port: dataPlane.relayPort, nodePort: dataPlane.nodePorts?.relay },
     ];
-    if (stun.enabled) {
-      const target =
-        stun.serviceType === 'LoadBalancer'
-          ? `the EXTERNAL-IP of Service ${STUN_SERVICE} (\`kubectl -n netbird get svc ${STUN_SERVICE}\`; pin it with stun.annotations)`
-          : `a node's IP on the node port of Service ${STUN_SERVICE}${stun.nodePort ? ` (${stun.nodePort})` : ''}`;
-      steps.push(
-        `Router: forward UDP ${STUN_PORT} from your public IP to ${target}. Neither the HTTP ingress nor the Cloudflare Tunnel can carry UDP, and peers are told stun:${stunHost}:${STUN_PORT}, so the public port must be ${STUN_PORT}.`,
-      );
-      if (!stun.host)
-        steps.push(
-          `If ${host} is proxied (e.g. through the Cloudflare Tunnel), set components.netbird.stun.host to a DNS-only name that resolves to your public IP: STUN cannot go through a proxy.`,
-        );
-    }
-    steps.push(
-      `Traefik must keep long-lived gRPC streams open: the ingress component sets the websecure entry point's respondingTimeouts (readTimeout 0); do not lower them. Backends: dashboard ${SERVICES.dashboard.name}:${SERVICES.dashboard.port}, API + gRPC ${SERVICES.management.name}:${SERVICES.management.port}, signal ${SERVICES.signal.name}:${SERVICES.signal.port}, relay ${SERVICES.relay.name}:${SERVICES.relay.port}.`,
-    );
-    return steps;
+    const target = (p: (typeof ports)[number]) =>
+      dataPlane.serviceType === 'LoadBalancer'
+        ? `the EXTERNAL-IP of Service ${DATA_PLANE_SERVICE} port ${p.port} (\`kubectl -n netbird get svc ${DATA_PLANE_SERVICE}\`; pin it with dataPlane.annotations)`
+        : `a node's IP on the node port of Service ${DATA_PLANE_SERVICE}${p.nodePort ? ` (${p.nodePort})` : ''}`;
+    return [
+      viaTunnel && host !== dataPlaneHost
+        ? `DNS: ${host} goes through the Cloudflare Tunnel (see cloudflared); ${dataPlaneHost} is DNS-only (in Cloudflare: grey cloud), an A (and AAAA) record to your public IP: peers send STUN and relayed traffic there, over UDP, which no tunnel carries.`
+        : `DNS: ${host} reaches Traefik (an A record to your public IP, TCP 80/443 forwarded: see ingress); peers send STUN and relayed traffic to ${dataPlaneHost} over UDP.`,
+      ...ports.map(
+        (p) =>
+          `Router: forward UDP ${p.port} from your public IP to ${target(p)}: ${p.what}. Peers are told ${p.what === 'STUN' ? `stun:${dataPlaneHost}:${p.port}` : relayAddress(dataPlaneHost, p.port)}, so the public port must be ${p.port}.`,
+      ),
+      `Authentik (https://${authHost}): Applications -> Providers -> create an "OAuth2/OpenID Provider": client type ${client.clientType === 'confidential' ? 'Confidential (put its secret in netbird-authentik/clientSecret)' : 'Public'}, client ID "${client.clientId}", redirect URIs (strict, exactly as written) ${client.redirectUris.join(', ')}, a signing key (RS256: Netbird checks tokens against the JWKS), and the scopes ${client.scopes.join(', ')} among the selected scopes. Then create an application with slug "${client.slug}" using that provider; its issuer must be ${client.issuer}.`,
+      'Authentik: System -> Brands -> edit the default brand -> Device code flow: pick an authorization flow (e.g. default-provider-authorization-implicit-consent), so `netbird up` on headless machines works.',
+      `Authentik: Directory -> Users -> "Create Service account" "${oidc.serviceAccount}" (no expiry), add it to a group with superuser rights (Netbird's IdP manager lists users), and store its password in the Secret netbird-authentik, key serviceAccountPassword.`,
+      `Traefik must keep long-lived gRPC streams open: the ingress component sets the websecure entry point's respondingTimeouts (readTimeout 0); do not lower them. Backends: dashboard ${SERVICES.dashboard.name}:${SERVICES.dashboard.port}, API + gRPC ${SERVICES.management.name}:${SERVICES.management.port}, signal ${SERVICES.signal.name}:${SERVICES.signal.port}.`,
+    ];
+  },
+  notes: (ctx) => {
+    const { host, dataPlaneHost } = hostsOf(ctx);
+    const { dataPlane } = ctx.options;
+    return [
+      `Management, signal and relay run one Netbird release, ${NETBIRD_VERSION} (they share version numbers and are upgraded together), with dashboard ${DASHBOARD_VERSION}; the chart's own app version (0.46.0) predates the relay's STUN server.`,
+      '',
+      `**Control plane** (dashboard, REST API, signal and management gRPC) is HTTPS on ${host}, through Traefik (and the Cloudflare Tunnel when it carries the host). **Data plane**: peers first try direct WireGuard connections, learning their public address from STUN (\`stun:${dataPlaneHost}:${STUN_PORT}\`, UDP); when that fails they relay through the relay at \`${relayAddress(dataPlaneHost, dataPlane.relayPort)}\`.`,
+      '',
+      `Why the relay listens on its own address: a Netbird client races two transports to the relay address, QUIC (UDP) and WebSocket (TCP), to the same host and port, and keeps the first that connects. A Cloudflare Tunnel carries no UDP and would carry the WebSocket only at tunnel speed, so the relay is published on the DNS-only data-plane host instead of behind Traefik: UDP ${dataPlane.relayPort} is forwarded to Service ${DATA_PLANE_SERVICE}, which sends it to the relay's QUIC listener (port ${RELAY_LISTEN_PORT}; the relay serves QUIC only with TLS, and peers check its certificate against the public roots, so Certificate ${RELAY_TLS.certificate} holds one for ${dataPlaneHost}: HTTP-01 while the router forwards TCP 80 to Traefik, DNS-01 at Cloudflare with the tunnel, where no TCP port is forwarded). No TCP port is forwarded to the relay: the WebSocket attempt fails and QUIC carries relayed traffic. A peer whose network blocks outgoing UDP therefore cannot be relayed.`,
+      '',
+      `Forwarded on the router, UDP only: ${dataPlane.stun ? `${STUN_PORT} (STUN) and ` : ''}${dataPlane.relayPort} (relay).`,
+    ].join('\n');
   },
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
 });

@@ -1,5 +1,7 @@
 import { authentik } from '@idstack/authentik-db';
+import type { Stack } from '@idstack/core';
 import type { NetbirdOptions } from './options.js';
+import { STUN_PORT } from './routes.js';
 
 /** The Secrets the operator creates (names and keys, as `secrets` declares them and the pods reference them). */
 export const SECRETS = {
@@ -44,31 +46,96 @@ export function authentikEndpoints(authHost: string, slug: string) {
 
 /** Scopes the dashboard and the CLI (PKCE) ask for, as Netbird's Authentik guide lists them. */
 export const SCOPES = 'openid profile email offline_access api';
-/** Where `netbird up` listens for the PKCE redirect on the user's machine. */
-export const CLI_REDIRECT = 'http://localhost:53000';
+/**
+ * Where `netbird up` listens for the PKCE redirect on the user's machine: the CLI tries these in order and sends the
+ * one it listens on exactly as written here, so the OAuth2 provider (strict matching) must list exactly these.
+ */
+export const CLI_REDIRECTS = ['http://localhost:53000', 'http://localhost:54000'] as const;
+/** The dashboard's sign-in and silent-renew callbacks on the Netbird host (AUTH_REDIRECT_URI, AUTH_SILENT_REDIRECT_URI). */
+export const DASHBOARD_CALLBACKS = { signIn: '/nb-auth', silentRenew: '/nb-silent-auth' } as const;
+
+/** The relay address peers dial: TLS (`rels://`, QUIC over UDP) on the data-plane host and its public UDP port. */
+export const relayAddress = (dataPlaneHost: string, port: number): string =>
+  `rels://${dataPlaneHost}:${port}`;
+
+/**
+ * Netbird's OAuth2/OIDC client as the identity provider must know it: the one place the client ID, the exact
+ * redirect URIs (what the dashboard and the CLI send, byte for byte), the scopes and the client type come from.
+ * The chart README's manual steps print it; an Authentik blueprint can be generated from it.
+ */
+export interface OidcClient {
+  /** Client ID of the provider, also the token audience. */
+  readonly clientId: string;
+  /** Slug of the Authentik application (the issuer is https://<auth host>/application/o/<slug>/). */
+  readonly slug: string;
+  /** The issuer URL tokens must carry. */
+  readonly issuer: string;
+  /** Public (PKCE only) or confidential (with a client secret). */
+  readonly clientType: 'public' | 'confidential';
+  /** Every redirect URI, exactly: the dashboard's two, then the CLI's. */
+  readonly redirectUris: readonly string[];
+  /** Scopes the dashboard and the CLI request (space-separated in the flows). */
+  readonly scopes: readonly string[];
+  /** Grant types: authorization code (dashboard, CLI with PKCE), device code (headless `netbird up`), refresh. */
+  readonly grantTypes: readonly string[];
+  /** Username of the service account Netbird's IdP manager lists users with. */
+  readonly serviceAccount: string;
+}
+
+/** The OIDC client data for a Netbird host and Authentik host (see {@link OidcClient}). */
+export function oidcClient(host: string, authHost: string, options: NetbirdOptions): OidcClient {
+  const { oidc } = options;
+  return {
+    clientId: oidc.clientId,
+    slug: oidc.slug,
+    issuer: authentikEndpoints(authHost, oidc.slug).issuer,
+    clientType: oidc.confidentialClient ? 'confidential' : 'public',
+    redirectUris: [
+      `https://${host}${DASHBOARD_CALLBACKS.signIn}`,
+      `https://${host}${DASHBOARD_CALLBACKS.silentRenew}`,
+      ...CLI_REDIRECTS,
+    ],
+    scopes: SCOPES.split(' '),
+    grantTypes: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+    serviceAccount: oidc.serviceAccount,
+  };
+}
+
+/** {@link oidcClient} for a validated stack (its hosts and `components.netbird` options), e.g. for an IdP blueprint. */
+export function oidcClientOf(stack: Stack): OidcClient {
+  return oidcClient(
+    stack.hosts.netbird as string,
+    stack.hosts.auth as string,
+    stack.components.netbird as unknown as NetbirdOptions,
+  );
+}
 
 export interface ManagementConfigInput {
   readonly host: string;
-  readonly stunHost: string | undefined;
+  /** Where peers reach STUN and the relay (never a tunnelled host). */
+  readonly dataPlaneHost: string;
   readonly authHost: string;
   readonly options: NetbirdOptions;
 }
 
 /**
- * management.json (Netbird 0.46 `types.Config`): Authentik as OIDC provider and IdP manager, signal and relay behind
- * Traefik on :443, STUN on UDP 3478, SQLite on the volume. Returned as an object; values() serialises it.
+ * management.json (Netbird 0.77.1 `config.Config`, legacy IdP manager: the embedded IdP stays off): Authentik as OIDC
+ * provider and IdP manager, signal behind Traefik on :443, STUN and the relay on the data-plane host, SQLite on the
+ * volume. Returned as an object; values() serialises it.
  */
-export function managementConfig({ host, stunHost, authHost, options }: ManagementConfigInput) {
-  const { oidc } = options;
+export function managementConfig({ host, dataPlaneHost, authHost, options }: ManagementConfigInput) {
+  const { oidc, dataPlane } = options;
   const endpoints = authentikEndpoints(authHost, oidc.slug);
   const clientSecret = oidc.confidentialClient ? placeholder(MANAGEMENT_ENV.clientSecret) : '';
   return {
-    Stuns: stunHost ? [{ Proto: 'udp', URI: `stun:${stunHost}:3478`, Username: '', Password: '' }] : [],
-    // Coturn is not used: the relay (WebSocket over 443) replaces TURN. An empty list keeps old clients happy.
+    Stuns: dataPlane.stun
+      ? [{ Proto: 'udp', URI: `stun:${dataPlaneHost}:${STUN_PORT}`, Username: '', Password: '' }]
+      : [],
+    // Coturn is not used: the relay replaces TURN. An empty list keeps old clients happy.
     TURNConfig: { TimeBasedCredentials: false, CredentialsTTL: '12h0m0s', Secret: '', Turns: [] },
     Relay: {
-      // Clients dial <address>/relay over WebSocket; Traefik routes /relay to the relay Service.
-      Addresses: [`rels://${host}:443`],
+      // QUIC over UDP on the data-plane host: relayed traffic never touches Traefik or the tunnel.
+      Addresses: [relayAddress(dataPlaneHost, dataPlane.relayPort)],
       CredentialsTTL: '24h0m0s',
       Secret: placeholder(MANAGEMENT_ENV.relaySecret),
     },
@@ -128,7 +195,7 @@ export function managementConfig({ host, stunHost, authHost, options }: Manageme
         AuthorizationEndpoint: endpoints.authorize,
         Scope: SCOPES,
         UseIDToken: false,
-        RedirectURLs: [CLI_REDIRECT],
+        RedirectURLs: [...CLI_REDIRECTS],
       },
     },
   };

@@ -12,7 +12,17 @@ import { ConfigError, type Values } from '@idstack/core';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import netbird, { GRPC_PATHS, MANAGEMENT_ENV, SERVICES } from './index.js';
+import netbird, {
+  DASHBOARD_VERSION,
+  DATA_PLANE_SERVICE,
+  GRPC_PATHS,
+  MANAGEMENT_ENV,
+  NETBIRD_VERSION,
+  oidcClient,
+  RELAY_TLS,
+  SERVICES,
+} from './index.js';
+import { netbirdOptions } from './options.js';
 
 const DOMAIN = 'mylab.dev';
 const BASE = { domain: DOMAIN, acme: { environment: 'production' } };
@@ -51,15 +61,17 @@ beforeAll(async () => {
   byDefault = renderComponent(netbird, BASE);
   nodePort = renderComponent(netbird, {
     ...BASE,
-    hosts: { netbird: 'vpn.mylab.dev' },
+    hosts: { netbird: 'vpn.mylab.dev', relay: 'stun.mylab.dev' },
     components: {
       netbird: {
         oidc: { slug: 'nb', clientId: 'netbird-client', confidentialClient: true },
-        stun: { serviceType: 'NodePort', nodePort: 31478, host: 'stun.mylab.dev' },
+        dataPlane: { serviceType: 'NodePort', nodePorts: { stun: 31478, relay: 31443 }, relayPort: 3479 },
       },
+      // The direct model: no tunnel, TCP 80/443 forwarded to Traefik.
+      cloudflared: { enabled: false },
     },
   });
-  noStun = renderComponent(netbird, { ...BASE, components: { netbird: { stun: { enabled: false } } } });
+  noStun = renderComponent(netbird, { ...BASE, components: { netbird: { dataPlane: { stun: false } } } });
   [objects, nodePortObjects, noStunObjects, findings] = await Promise.all([
     renderOwnTemplates(byDefault),
     renderOwnTemplates(nodePort),
@@ -109,7 +121,7 @@ describe('OIDC against Authentik', () => {
       ClientID: 'netbird-client',
       AuthorizationEndpoint: `${auth}/authorize/`,
       TokenEndpoint: `${auth}/token/`,
-      RedirectURLs: ['http://localhost:53000'],
+      RedirectURLs: ['http://localhost:53000', 'http://localhost:54000'],
     });
     expect(config.HttpConfig?.AuthIssuer).toBe(authentik.oidcIssuer(authHostOf(nodePort), 'nb'));
     // Confidential client: the secret is a placeholder filled from a Secret, in management and in the dashboard.
@@ -130,23 +142,67 @@ describe('OIDC against Authentik', () => {
 });
 
 describe('signal, relay and hosts', () => {
-  it('points peers at the public host on 443 and STUN on 3478', () => {
+  it('points peers at signal on the control-plane host, STUN and the relay on the data-plane host', () => {
     const config = managementJson(byDefault);
     const host = `netbird.${DOMAIN}`;
+    const relay = `relay.${DOMAIN}`;
     expect(byDefault.plan.stack.hosts.netbird).toBe(host);
+    expect(byDefault.plan.stack.hosts.relay).toBe(relay);
     expect(config.Signal).toMatchObject({ Proto: 'https', URI: `${host}:443` });
-    expect(config.Relay).toMatchObject({ Addresses: [`rels://${host}:443`] });
-    expect(config.Stuns).toEqual([{ Proto: 'udp', URI: `stun:${host}:3478`, Username: '', Password: '' }]);
+    expect(config.Relay).toMatchObject({ Addresses: [`rels://${relay}:443`] });
+    expect(config.Stuns).toEqual([{ Proto: 'udp', URI: `stun:${relay}:3478`, Username: '', Password: '' }]);
     expect((managementJson(nodePort).Stuns as unknown as Obj[])[0]?.URI).toBe('stun:stun.mylab.dev:3478');
+    expect(managementJson(nodePort).Relay?.Addresses).toEqual(['rels://stun.mylab.dev:3479']);
     expect(section(byDefault, 'relay').env).toMatchObject({
-      NB_EXPOSED_ADDRESS: `rels://${host}:443`,
+      NB_LISTEN_ADDRESS: ':33080',
+      NB_EXPOSED_ADDRESS: `rels://${relay}:443`,
       NB_ENABLE_STUN: 'true',
       NB_STUN_PORTS: '3478',
+      NB_TLS_CERT_FILE: `${RELAY_TLS.mountPath}/tls.crt`,
+      NB_TLS_KEY_FILE: `${RELAY_TLS.mountPath}/tls.key`,
     });
+  });
+
+  it('names no tunnelled host in any STUN URI or relay address', () => {
+    const tunnelled = byDefault.plan.components.find((p) => p.component.name === 'cloudflared')?.carries;
+    expect(tunnelled).toContain(`netbird.${DOMAIN}`);
+    const config = managementJson(byDefault);
+    const named = [
+      ...(config.Stuns as unknown as Obj[]).map((s) => String(s.URI)),
+      ...((config.Relay as Obj).Addresses as string[]),
+      String((section(byDefault, 'relay').env as Obj).NB_EXPOSED_ADDRESS),
+    ].map((uri) => uri.replace(/^[a-z]+:(\/\/)?/, '').replace(/:\d+$/, ''));
+    expect(named.length).toBe(3);
+    for (const host of named) expect(tunnelled).not.toContain(host);
+  });
+
+  it('refuses a data-plane host that goes through the tunnel, naming the keys', () => {
+    expect(errorOf({ ...BASE, hosts: { relay: `netbird.${DOMAIN}` } })).toMatch(
+      /hosts\.relay: hosts\.relay is hosts\.netbird \(netbird\.mylab\.dev\), which goes through the Cloudflare Tunnel \(components\.cloudflared\.routes\)/,
+    );
+    expect(
+      errorOf({ ...BASE, components: { cloudflared: { routes: ['auth', 'netbird', 'relay'] } } }),
+    ).toMatch(/hosts\.relay: hosts\.relay \(relay\.mylab\.dev\) goes through the Cloudflare Tunnel/);
+    // Without the tunnel, one host for everything is fine (TCP 80/443 and the UDP ports forwarded).
+    const direct = renderComponent(netbird, {
+      ...BASE,
+      hosts: { relay: `netbird.${DOMAIN}` },
+      components: { cloudflared: { enabled: false } },
+    });
+    expect(managementJson(direct).Relay?.Addresses).toEqual([`rels://netbird.${DOMAIN}:443`]);
   });
 
   it("refuses a private Netbird host (Let's Encrypt HTTP-01 cannot issue for it)", () => {
     expect(errorOf({ ...BASE, hosts: { netbird: 'netbird.lan' } })).toMatch(/hosts\.netbird: .*private name/);
+  });
+
+  it('runs one Netbird release for management, signal and relay, and a dashboard of the same time', () => {
+    for (const r of [byDefault, nodePort, noStun]) {
+      const tags = ['management', 'signal', 'relay'].map((c) => (section(r, c).image as Obj).tag);
+      expect(tags).toEqual([NETBIRD_VERSION, NETBIRD_VERSION, NETBIRD_VERSION]);
+      expect((section(r, 'dashboard').image as Obj).tag).toBe(DASHBOARD_VERSION);
+    }
+    expect(NETBIRD_VERSION).toBe('0.77.1');
   });
 });
 
@@ -169,18 +225,18 @@ describe('routes through Traefik', () => {
       for (const s of servicesOf(route)) expect(s.scheme).toBeUndefined();
   });
 
-  it('serves dashboard, /api and /relay on the one host, with a certificate from the ACME issuer', () => {
+  it('serves dashboard and /api on the one host, never the relay, with a certificate from the ACME issuer', () => {
     const host = `netbird.${DOMAIN}`;
     for (const route of routes()) expect(String(route.match)).toContain(`Host(\`${host}\`)`);
     const target = (path: string) =>
       servicesOf(routes().find((r) => String(r.match).includes(`PathPrefix(\`${path}\`)`)) as Obj)[0];
     expect(target('/api')).toMatchObject({ name: SERVICES.management.name });
-    expect(target('/relay')).toMatchObject({ name: SERVICES.relay.name, port: 33080 });
+    expect(routes().some((r) => String(r.match).includes('/relay'))).toBe(false);
     expect(servicesOf(routes().find((r) => r.match === `Host(\`${host}\`)`) as Obj)[0]).toMatchObject({
       name: SERVICES.dashboard.name,
     });
     const route = find(objects, 'IngressRoute')[0] as Obj;
-    const cert = find(objects, 'Certificate')[0] as Obj;
+    const cert = find(objects, 'Certificate', 'netbird')[0] as Obj;
     expect((route.spec as Obj).entryPoints).toEqual(['websecure']);
     expect(((route.metadata as Obj).annotations as Obj)['kubernetes.io/ingress.class']).toBe('traefik');
     expect(((route.spec as Obj).tls as Obj).secretName).toBe((cert.spec as Obj).secretName);
@@ -221,7 +277,7 @@ describe('routes through Traefik', () => {
   );
 });
 
-describe('STUN on UDP 3478', () => {
+describe('the data plane on UDP', () => {
   /** The relay pods' labels, derived as the chart's netbird.relay.selectorLabels helper does. */
   const relayPodLabels = (r: RenderedComponent) => ({
     'app.kubernetes.io/name': `${(parse(readFileSync(join(pinnedChart('netbird', '1.9.0').dir, 'Chart.yaml'), 'utf8')) as Obj).name}-relay`,
@@ -230,14 +286,20 @@ describe('STUN on UDP 3478', () => {
   });
 
   it.skipIf(!PINNED_UPSTREAM)(
-    needsPinned('publishes a UDP LoadBalancer Service selecting the relay pods'),
+    needsPinned(
+      'publishes STUN and the relay (QUIC) on one UDP LoadBalancer Service selecting the relay pods',
+    ),
     () => {
       const [service, ...others] = find(objects, 'Service');
       expect(others).toEqual([]);
+      expect(((service as Obj).metadata as Obj).name).toBe(DATA_PLANE_SERVICE);
       const spec = service?.spec as Obj;
       expect(spec.type).toBe('LoadBalancer');
       expect(spec.externalTrafficPolicy).toBe('Local');
-      expect(spec.ports).toEqual([{ name: 'stun', protocol: 'UDP', port: 3478, targetPort: 3478 }]);
+      expect(spec.ports).toEqual([
+        { name: 'stun', protocol: 'UDP', port: 3478, targetPort: 3478 },
+        { name: 'relay-quic', protocol: 'UDP', port: 443, targetPort: 33080 },
+      ]);
       expect(spec.selector).toEqual(relayPodLabels(byDefault));
       expect(relayPodLabels(byDefault)).toEqual({
         'app.kubernetes.io/name': 'netbird-relay',
@@ -246,35 +308,64 @@ describe('STUN on UDP 3478', () => {
     },
   );
 
-  it('runs a relay image with the embedded STUN server', () => {
-    expect((section(byDefault, 'relay').image as Obj).tag).toBe('0.64.1');
+  it('gives the relay a certificate for the data-plane host: DNS-01 with the tunnel, HTTP-01 without', () => {
+    const relayCert = (list: Values[]) => find(list, 'Certificate', RELAY_TLS.certificate)[0] as Obj;
+    expect(relayCert(objects).spec).toMatchObject({
+      secretName: RELAY_TLS.secret,
+      dnsNames: [`relay.${DOMAIN}`],
+    });
+    expect((relayCert(objects).metadata as Obj).labels).toMatchObject({
+      'idstack.dev/acme-challenge': 'dns-01',
+    });
+    expect((relayCert(nodePortObjects).metadata as Obj).labels).not.toHaveProperty(
+      'idstack.dev/acme-challenge',
+    );
+    expect((relayCert(nodePortObjects).spec as Obj).dnsNames).toEqual(['stun.mylab.dev']);
+    // The relay mounts it: QUIC only starts with TLS.
+    expect(section(byDefault, 'relay').volumes).toEqual([
+      { name: 'relay-tls', secret: { secretName: RELAY_TLS.secret } },
+    ]);
   });
 
-  it.skipIf(!PINNED_UPSTREAM)(needsPinned('can use a fixed NodePort instead'), () => {
+  it.skipIf(!PINNED_UPSTREAM)(needsPinned('can use fixed NodePorts instead'), () => {
     const spec = find(nodePortObjects, 'Service')[0]?.spec as Obj;
     expect(spec.type).toBe('NodePort');
     expect(spec.ports).toEqual([
       { name: 'stun', protocol: 'UDP', port: 3478, targetPort: 3478, nodePort: 31478 },
+      { name: 'relay-quic', protocol: 'UDP', port: 3479, targetPort: 33080, nodePort: 31443 },
     ]);
     expect(spec.selector).toEqual(relayPodLabels(nodePort));
   });
 
-  it('can be turned off entirely', () => {
-    expect(find(noStunObjects, 'Service')).toEqual([]);
+  it('can run without STUN (the relay stays)', () => {
+    expect(((find(noStunObjects, 'Service')[0] as Obj).spec as Obj).ports).toEqual([
+      { name: 'relay-quic', protocol: 'UDP', port: 443, targetPort: 33080 },
+    ]);
     expect(managementJson(noStun).Stuns).toEqual([]);
     expect(section(noStun, 'relay').env).not.toHaveProperty('NB_ENABLE_STUN');
-    expect(section(noStun, 'relay')).not.toHaveProperty('image');
   });
 
-  it('tells the user to forward UDP 3478 and to create the Authentik provider and application', () => {
+  it('tells the user to forward the UDP ports and to register exactly the redirect URIs the config sends', () => {
     const steps = byDefault.planned.manualSteps.join('\n');
-    expect(steps).toMatch(/forward UDP 3478/);
-    expect(steps).toContain('Cloudflare Tunnel');
+    expect(steps).toMatch(/forward UDP 3478 .*STUN/);
+    expect(steps).toMatch(/forward UDP 443 .*relay \(QUIC\)/);
+    expect(steps).toContain(`relay.${DOMAIN} is DNS-only`);
     expect(steps).toContain('slug "netbird"');
-    expect(steps).toContain(`https://netbird.${DOMAIN}/nb-auth`);
-    expect(steps).toContain('http://localhost:53000/');
+    const config = managementJson(byDefault);
+    const sent = [
+      `https://netbird.${DOMAIN}${(section(byDefault, 'dashboard').env as Obj).AUTH_REDIRECT_URI}`,
+      `https://netbird.${DOMAIN}${(section(byDefault, 'dashboard').env as Obj).AUTH_SILENT_REDIRECT_URI}`,
+      ...(((config.PKCEAuthorizationFlow as Obj).ProviderConfig as Obj).RedirectURLs as string[]),
+    ];
+    const listed = /redirect URIs \(strict, exactly as written\) (.*?), a signing key/.exec(steps)?.[1];
+    expect(listed?.split(', ')).toEqual(sent);
+    expect(oidcClient(`netbird.${DOMAIN}`, `auth.${DOMAIN}`, netbirdOptions.parse({})).redirectUris).toEqual(
+      sent,
+    );
     const readme = byDefault.files.get('charts/netbird/README.md') as string;
     expect(readme).toContain('forward UDP 3478');
+    for (const uri of sent) expect(readme).toContain(uri);
+    expect(readme).not.toMatch(/localhost:5[34]000\//);
   });
 });
 
@@ -328,7 +419,12 @@ describe('secrets', () => {
     const secretKeyed = (value: unknown): string[] =>
       typeof value === 'object' && value !== null
         ? Object.entries(value).flatMap(([k, v]) =>
-            /secret|password/i.test(k) && typeof v === 'string' && v !== '' && !v.includes('/')
+            // secretName is the name of a Secret (the relay's TLS one), never a value.
+            /secret|password/i.test(k) &&
+            k !== 'secretName' &&
+            typeof v === 'string' &&
+            v !== '' &&
+            !v.includes('/')
               ? [k]
               : secretKeyed(v),
           )
@@ -371,10 +467,11 @@ describe('upstream values and determinism', () => {
     expect([...again.files]).toEqual([...byDefault.files]);
   });
 
-  it('orders the Application after authentik-db and ingress', () => {
+  it('orders the Application after authentik-db, ingress and the tunnel its certificate challenge comes through', () => {
     const waves = Object.fromEntries(byDefault.plan.components.map((p) => [p.component.name, p.wave]));
     expect(waves.netbird).toBeGreaterThan(waves['authentik-db'] as number);
     expect(waves.netbird).toBeGreaterThan(waves.ingress as number);
+    expect(waves.netbird).toBeGreaterThan(waves.cloudflared as number);
   });
 });
 
@@ -382,10 +479,13 @@ describe('bad options', () => {
   it.each([
     [{ oidc: { slug: 'Not A Slug' } }, 'components.netbird.oidc.slug'],
     [{ oidc: { clientId: 'has space' } }, 'components.netbird.oidc.clientId'],
-    [{ stun: { serviceType: 'HostPort' } }, 'components.netbird.stun.serviceType'],
-    [{ stun: { nodePort: 31478 } }, 'components.netbird.stun.nodePort'],
-    [{ stun: { serviceType: 'NodePort', nodePort: 80 } }, 'components.netbird.stun.nodePort'],
-    [{ stun: { host: 'stun.home.arpa' } }, 'components.netbird.stun.host'],
+    [{ dataPlane: { serviceType: 'HostPort' } }, 'components.netbird.dataPlane.serviceType'],
+    [{ dataPlane: { nodePorts: { stun: 31478 } } }, 'components.netbird.dataPlane.nodePorts'],
+    [
+      { dataPlane: { serviceType: 'NodePort', nodePorts: { relay: 80 } } },
+      'components.netbird.dataPlane.nodePorts.relay',
+    ],
+    [{ dataPlane: { relayPort: 3478 } }, 'components.netbird.dataPlane.relayPort'],
     [{ storageSize: '1GB' }, 'components.netbird.storageSize'],
     [{ dnsDomain: 'Bad_Domain' }, 'components.netbird.dnsDomain'],
     [{ oidc: { slugg: 'x' } }, 'components.netbird.oidc.slugg'],

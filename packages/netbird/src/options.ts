@@ -1,5 +1,6 @@
-import { dnsLabel, dnsNameProblem, publicDomain } from '@idstack/core';
+import { dnsLabel, dnsNameProblem } from '@idstack/core';
 import { z } from 'zod';
+import { STUN_PORT } from './routes.js';
 
 /** Ports of the NodePort range Kubernetes allocates from by default. */
 const NODE_PORT_MIN = 30000;
@@ -40,64 +41,64 @@ const oidc = z
   .prefault({})
   .describe('OIDC login through Authentik.');
 
-/** STUN on UDP 3478, served by the relay pods and published by a Service of its own (no ingress can carry UDP). */
-const stun = z
+/** The data plane: STUN and the relay, on UDP, on a host that resolves to the public IP (never through a proxy). */
+const dataPlane = z
   .strictObject({
-    enabled: z
+    stun: z
       .boolean()
       .default(true)
       .describe(
-        'Run the STUN server embedded in the relay and publish UDP 3478. Off: peers get no STUN server and fall back to the relay more often. Default: true.',
+        'Run the STUN server embedded in the relay on UDP 3478. Off: peers get no STUN server and fall back to the relay more often. Default: true.',
       ),
-    host: publicDomain
-      .optional()
+    relayPort: z
+      .int()
+      .min(1)
+      .max(65535)
+      .default(443)
+      .refine((port) => port !== STUN_PORT, `must differ from STUN's UDP ${STUN_PORT}`)
       .describe(
-        "Public name peers send STUN requests to; must resolve to your router's public IP (not to a proxy such as Cloudflare, which cannot carry UDP). Default: hosts.netbird.",
+        "Public UDP port of the relay (QUIC, TLS with a certificate for hosts.relay); peers are told rels://<hosts.relay>:<relayPort>. Forward it on the router like 3478. Default: 443 (UDP: firewalls let QUIC through there; Traefik's 443 is TCP).",
       ),
     serviceType: z
       .enum(['LoadBalancer', 'NodePort'])
       .default('LoadBalancer')
       .describe(
-        'Type of the Service publishing UDP 3478: LoadBalancer (MetalLB, Cilium LB-IPAM, a cloud LB) or NodePort (forward the router to a node). Default: LoadBalancer.',
+        'Type of the Service publishing the UDP ports: LoadBalancer (MetalLB, Cilium LB-IPAM, a cloud LB) or NodePort (forward the router to a node). Default: LoadBalancer.',
       ),
-    nodePort: z
-      .int()
-      .min(NODE_PORT_MIN)
-      .max(NODE_PORT_MAX)
+    nodePorts: z
+      .strictObject({
+        stun: z.int().min(NODE_PORT_MIN).max(NODE_PORT_MAX).optional().describe('Node port of UDP 3478.'),
+        relay: z.int().min(NODE_PORT_MIN).max(NODE_PORT_MAX).optional().describe('Node port of the relay.'),
+      })
       .optional()
       .describe(
-        `Fixed node port for UDP 3478 (serviceType NodePort only; ${NODE_PORT_MIN}-${NODE_PORT_MAX}). Default: allocated by Kubernetes.`,
+        `Fixed node ports (serviceType NodePort only; ${NODE_PORT_MIN}-${NODE_PORT_MAX}), so the router forwards stay valid. Default: allocated by Kubernetes.`,
       ),
     annotations: z
       .record(z.string(), z.string())
       .default({})
       .describe(
-        'Annotations of the STUN Service, e.g. `metallb.io/loadBalancerIPs: 192.168.1.240` or `lbipam.cilium.io/ips` to pin the address the router forwards to. Default: {}.',
-      ),
-    relayImageTag: z
-      .string()
-      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be a container image tag such as "0.64.1"')
-      .default('0.64.1')
-      .describe(
-        "netbirdio/relay image tag run when STUN is on: the relay of the chart's app version (0.46.0) has no STUN server; the embedded one (NB_ENABLE_STUN) arrived in 0.64. Default: 0.64.1.",
+        'Annotations of the UDP Service, e.g. `metallb.io/loadBalancerIPs: 192.168.1.240` or `lbipam.cilium.io/ips` to pin the address the router forwards to. Default: {}.',
       ),
   })
   .superRefine((value, ctx) => {
-    if (value.nodePort !== undefined && value.serviceType !== 'NodePort') {
+    if (value.nodePorts !== undefined && value.serviceType !== 'NodePort') {
       ctx.addIssue({
         code: 'custom',
-        path: ['nodePort'],
+        path: ['nodePorts'],
         message: `only applies with serviceType NodePort (serviceType is ${value.serviceType})`,
       });
     }
   })
   .prefault({})
-  .describe('STUN (UDP 3478) for NAT traversal.');
+  .describe(
+    'STUN (UDP 3478) and the relay (QUIC on UDP relayPort): the data plane, forwarded on the router.',
+  );
 
 /** `components.netbird` in stack.yaml. */
 export const netbirdOptions = z.object({
   oidc,
-  stun,
+  dataPlane,
   dnsDomain: z
     .string()
     .superRefine((value, ctx) => {

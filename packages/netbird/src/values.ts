@@ -1,26 +1,53 @@
-import type { ComponentContext, Values } from '@idstack/core';
-import { clusterIssuer, traefik } from '@idstack/ingress';
+import { tunnelledHosts } from '@idstack/cloudflared';
+import { type ComponentContext, ConfigError, type Values } from '@idstack/core';
+import { clusterIssuer, dns01SolverLabels, traefik } from '@idstack/ingress';
 import {
   authentikEndpoints,
+  DASHBOARD_CALLBACKS,
   MANAGEMENT_ENV,
   managementConfig,
+  relayAddress,
   SCOPES,
   SECRETS,
 } from './management-config.js';
 import type { NetbirdOptions } from './options.js';
-import { FULLNAME, GRPC_PATHS, SERVICES, STUN_PORT, STUN_SERVICE, UPSTREAM_CHART } from './routes.js';
+import {
+  DASHBOARD_VERSION,
+  DATA_PLANE_SERVICE,
+  FULLNAME,
+  GRPC_PATHS,
+  NETBIRD_VERSION,
+  RELAY_LISTEN_PORT,
+  RELAY_TLS,
+  SERVICES,
+  STUN_PORT,
+  UPSTREAM_CHART,
+} from './routes.js';
 
-/** Where the relay listens inside its pod: the chart's relay containerPort/Service port (33080). */
-const RELAY_LISTEN = `:${SERVICES.relay.port}`;
-
-/** The Netbird host, the STUN host and the Authentik host this build uses. */
+/**
+ * The Netbird host, the data-plane host (STUN and relay) and the Authentik host this build uses. Throws a
+ * {@link ConfigError} naming the keys when the data-plane host would go through the tunnel, which carries no UDP.
+ */
 export function hostsOf(ctx: ComponentContext<NetbirdOptions>) {
-  const { stack, options } = ctx;
+  const { stack } = ctx;
   const host = stack.hosts.netbird as string;
+  const dataPlaneHost = stack.hosts.relay as string;
   // netbird needs authentik-db, so the build refuses it without Authentik (its identity provider).
   const authHost = stack.hosts.auth as string;
-  const stunHost = options.stun.enabled ? (options.stun.host ?? host) : undefined;
-  return { host, authHost, stunHost };
+  const tunnelled = tunnelledHosts(stack, ctx.enabled);
+  if (tunnelled.includes(dataPlaneHost)) {
+    const why =
+      dataPlaneHost === host
+        ? `hosts.relay is hosts.netbird (${host}), which goes through the Cloudflare Tunnel (components.cloudflared.routes)`
+        : `hosts.relay (${dataPlaneHost}) goes through the Cloudflare Tunnel (components.cloudflared.routes)`;
+    throw new ConfigError([
+      {
+        path: 'hosts.relay',
+        message: `${why}, and a tunnel carries no UDP: STUN and the relay need a DNS-only host (grey cloud, an A record to your public IP), e.g. relay.${stack.domain}; set hosts.relay to one, or take it out of components.cloudflared.routes`,
+      },
+    ]);
+  }
+  return { host, authHost, dataPlaneHost, viaTunnel: tunnelled.length > 0 };
 }
 
 /** `secretName/key`, the chart's `envFromSecret` reference form. */
@@ -29,8 +56,8 @@ const ref = (secret: string, key: string): string => `${secret}/${key}`;
 /** The umbrella's values.yaml: the netbird chart's values, plus the knobs of our own templates. */
 export function netbirdValues(ctx: ComponentContext<NetbirdOptions>): Values {
   const { stack, options } = ctx;
-  const { host, authHost, stunHost } = hostsOf(ctx);
-  const { oidc, stun } = options;
+  const { host, authHost, dataPlaneHost, viaTunnel } = hostsOf(ctx);
+  const { oidc, dataPlane } = options;
   const endpoints = authentikEndpoints(authHost, oidc.slug);
   const clientSecretRef = ref(SECRETS.authentik.name, SECRETS.authentik.clientSecret);
 
@@ -38,8 +65,9 @@ export function netbirdValues(ctx: ComponentContext<NetbirdOptions>): Values {
     [UPSTREAM_CHART.name]: {
       fullnameOverride: FULLNAME,
       management: {
+        image: { tag: NETBIRD_VERSION },
         // management.json; the `{{ .IDSTACK_* }}` placeholders are filled from envFromSecret when management starts.
-        configmap: JSON.stringify(managementConfig({ host, stunHost, authHost, options }), null, 2),
+        configmap: JSON.stringify(managementConfig({ host, dataPlaneHost, authHost, options }), null, 2),
         podCommand: {
           args: [
             '--port=80',
@@ -64,19 +92,25 @@ export function netbirdValues(ctx: ComponentContext<NetbirdOptions>): Values {
           ...(options.storageClass ? { storageClass: options.storageClass } : {}),
         },
       },
+      signal: { image: { tag: NETBIRD_VERSION } },
       relay: {
+        image: { tag: NETBIRD_VERSION },
         env: {
-          NB_LISTEN_ADDRESS: RELAY_LISTEN,
-          // What management hands to peers as well (management.json Relay.Addresses): TLS at Traefik on 443.
-          NB_EXPOSED_ADDRESS: `rels://${host}:443`,
+          NB_LISTEN_ADDRESS: `:${RELAY_LISTEN_PORT}`,
+          // What management hands to peers as well (management.json Relay.Addresses).
+          NB_EXPOSED_ADDRESS: relayAddress(dataPlaneHost, dataPlane.relayPort),
           NB_LOG_LEVEL: 'info',
-          ...(stun.enabled ? { NB_ENABLE_STUN: 'true', NB_STUN_PORTS: String(STUN_PORT) } : {}),
+          // QUIC needs TLS: the certificate for the data-plane host (certificate.yaml), mounted below.
+          NB_TLS_CERT_FILE: `${RELAY_TLS.mountPath}/tls.crt`,
+          NB_TLS_KEY_FILE: `${RELAY_TLS.mountPath}/tls.key`,
+          ...(dataPlane.stun ? { NB_ENABLE_STUN: 'true', NB_STUN_PORTS: String(STUN_PORT) } : {}),
         },
         envFromSecret: { NB_AUTH_SECRET: ref(SECRETS.relay.name, SECRETS.relay.authSecret) },
-        // The relay of the chart's app version (0.46.0) has no STUN server; see the stun.relayImageTag option.
-        ...(stun.enabled ? { image: { tag: stun.relayImageTag } } : {}),
+        volumes: [{ name: 'relay-tls', secret: { secretName: RELAY_TLS.secret } }],
+        volumeMounts: [{ name: 'relay-tls', mountPath: RELAY_TLS.mountPath, readOnly: true }],
       },
       dashboard: {
+        image: { tag: DASHBOARD_VERSION },
         env: {
           NETBIRD_MGMT_API_ENDPOINT: `https://${host}`,
           NETBIRD_MGMT_GRPC_API_ENDPOINT: `https://${host}`,
@@ -85,8 +119,8 @@ export function netbirdValues(ctx: ComponentContext<NetbirdOptions>): Values {
           AUTH_AUDIENCE: oidc.clientId,
           ...(oidc.confidentialClient ? {} : { AUTH_CLIENT_SECRET: '' }),
           AUTH_SUPPORTED_SCOPES: SCOPES,
-          AUTH_REDIRECT_URI: '/nb-auth',
-          AUTH_SILENT_REDIRECT_URI: '/nb-silent-auth',
+          AUTH_REDIRECT_URI: DASHBOARD_CALLBACKS.signIn,
+          AUTH_SILENT_REDIRECT_URI: DASHBOARD_CALLBACKS.silentRenew,
           USE_AUTH0: 'false',
           NETBIRD_TOKEN_SOURCE: 'accessToken',
           // TLS ends at Traefik: the dashboard's nginx serves plain HTTP and requests no certificate itself.
@@ -107,17 +141,28 @@ export function netbirdValues(ctx: ComponentContext<NetbirdOptions>): Values {
         dashboard: { ...SERVICES.dashboard },
         management: { ...SERVICES.management },
         signal: { ...SERVICES.signal },
-        relay: { ...SERVICES.relay },
       },
     },
-    stun: {
-      enabled: stun.enabled,
-      name: STUN_SERVICE,
-      serviceType: stun.serviceType,
-      port: STUN_PORT,
-      nodePort: stun.nodePort ?? null,
-      annotations: stun.annotations,
+    dataPlane: {
+      name: DATA_PLANE_SERVICE,
+      serviceType: dataPlane.serviceType,
+      stun: dataPlane.stun
+        ? { port: STUN_PORT, targetPort: STUN_PORT, nodePort: dataPlane.nodePorts?.stun ?? null }
+        : null,
+      relay: {
+        port: dataPlane.relayPort,
+        targetPort: RELAY_LISTEN_PORT,
+        nodePort: dataPlane.nodePorts?.relay ?? null,
+      },
+      annotations: dataPlane.annotations,
       relayAppName: `${UPSTREAM_CHART.name}-relay`,
+      certificate: {
+        name: RELAY_TLS.certificate,
+        host: dataPlaneHost,
+        secretName: RELAY_TLS.secret,
+        // With the tunnel no TCP port is forwarded: no HTTP-01 challenge can reach a DNS-only host.
+        solverLabels: viaTunnel ? { ...dns01SolverLabels } : {},
+      },
     },
   };
 }

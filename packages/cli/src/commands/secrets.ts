@@ -3,6 +3,7 @@ import { loadStackFile, planStack, toolBinary } from '@idstack/core';
 import { execa } from 'execa';
 import { components } from '../components.js';
 import type { CommonOptions, Io } from '../main.js';
+import { createCommands, describeSecret, type ListedSecret } from './secret-commands.js';
 
 /**
  * `idstack secrets`: every Secret the stack expects, with the command that creates it. With `--create`, creates the
@@ -10,7 +11,7 @@ import type { CommonOptions, Io } from '../main.js';
  */
 export async function secretsCommand(options: CommonOptions, io: Io): Promise<number> {
   const plan = planStack(components, loadStackFile(options.config, components));
-  const secrets = plan.components.flatMap((p) =>
+  const secrets: ListedSecret[] = plan.components.flatMap((p) =>
     p.secrets.map((s) => ({
       component: p.component.name,
       ...s,
@@ -23,17 +24,7 @@ export async function secretsCommand(options: CommonOptions, io: Io): Promise<nu
   }
   if (secrets.length === 0) io.out.write('No Secrets to create for this stack.\n');
   for (const s of secrets) {
-    io.out.write(`\n# ${s.component}: ${s.purpose}\n`);
-    for (const k of s.keys)
-      io.out.write(`#   ${k.key}: ${k.description}${k.random ? ' (random is fine)' : ''}\n`);
-    const literals = s.keys.map(
-      (k) =>
-        `--from-literal=${k.key}=${k.random ? `"$(openssl rand -${k.encoding ?? 'hex'} 32)"` : `'<${k.key}>'`}`,
-    );
-    io.out.write(`kubectl create namespace ${s.namespace} --dry-run=client -o yaml | kubectl apply -f -\n`);
-    io.out.write(`kubectl -n ${s.namespace} create secret generic ${s.name} ${literals.join(' ')}\n`);
-    const labels = Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`);
-    if (labels.length) io.out.write(`kubectl -n ${s.namespace} label secret ${s.name} ${labels.join(' ')}\n`);
+    io.out.write(`\n${[...describeSecret(s), ...createCommands(s)].join('\n')}\n`);
   }
   if (!options.create) return 0;
   const kubectl = await toolBinary('kubectl');
