@@ -30,7 +30,7 @@ end
 local op = status.operationState
 if op ~= nil then
   if op.phase == "Running" or op.phase == "Terminating" then
-    if op.retryCount ~= nil and op.retryCount > 0 then
+    if op.phase == "Running" and op.retryCount ~= nil and op.retryCount > 0 then
       hs.message = "Sync retrying (attempt #" .. op.retryCount .. "): " .. (op.message or "")
     else
       hs.message = "Sync operation " .. string.lower(op.phase)

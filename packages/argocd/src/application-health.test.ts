@@ -182,7 +182,7 @@ describe('Application health check during sync retries (real status shapes, Lua 
       ...exhausted,
       status: {
         ...(exhausted.status as object),
-        operationState: { ...op, phase: 'Terminating', retryCount: 0 },
+        operationState: { ...op, phase: 'Terminating' },
       },
     };
     expect(runHealthCheck(applicationHealthLua, terminating)).toEqual({

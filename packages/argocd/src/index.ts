@@ -110,8 +110,7 @@ export default defineComponent({
         ? [
             {
               name: secret.name,
-              purpose:
-                "Client secret of Argo CD's confidential Authentik client (argocd-cm oidc.config references it as $argocd-authentik:clientSecret; Argo CD only reads Secrets labelled app.kubernetes.io/part-of=argocd). Paste the same value into the Authentik provider's Client Secret.",
+              purpose: `Client secret of Argo CD's confidential Authentik client (argocd-cm oidc.config references it as $${secret.name}:${secret.key}; Argo CD only reads Secrets labelled app.kubernetes.io/part-of=argocd). Paste the same value into the Authentik provider's Client Secret.`,
               labels: secret.labels,
               keys: [
                 { key: secret.key, description: 'OAuth2 client secret (Authentik provider)', random: true },
