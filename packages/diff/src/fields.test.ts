@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffValues, formatPath } from './fields.js';
+import { fieldLines } from './format/lines.js';
 import { normalize, parseJqPath } from './normalize.js';
 
 const paths = (a: unknown, b: unknown) =>
@@ -43,6 +44,36 @@ describe('field-level comparison', () => {
         { metadata: { annotations: { 'a.io/x': '2' } } },
       ),
     ).toEqual(['changed metadata.annotations["a.io/x"] "2"']);
+  });
+});
+
+describe('how a field change prints', () => {
+  it('shows a multi-line text as a line diff with the lines around the change', () => {
+    const lines = fieldLines({
+      path: 'data["config.yaml"]',
+      op: 'changed',
+      old: 'a: 1\nb: 2\nc: 3\nd: 4\n',
+      new: 'a: 1\nb: 20\nc: 3\nd: 4\ne: 5\n',
+    });
+    expect(lines.map((l) => `${l.tone} ${l.text}`)).toEqual([
+      'change data["config.yaml"]: (text)',
+      'context     a: 1',
+      'remove     b: 2',
+      'add     b: 20',
+      'context     c: 3',
+      'context     d: 4',
+      'add     e: 5',
+    ]);
+  });
+
+  it('prints a small structure on one line and a large one as a YAML block', () => {
+    expect(fieldLines({ path: 'spec.ports[0]', op: 'added', new: { port: 80 } })).toEqual([
+      { tone: 'add', text: 'spec.ports[0]: {"port":80}' },
+    ]);
+    const big = { labels: Object.fromEntries([...'abcdefgh'].map((k) => [`app.kubernetes.io/${k}`, k])) };
+    const lines = fieldLines({ path: 'metadata', op: 'removed', old: big });
+    expect(lines[0]).toEqual({ tone: 'remove', text: 'metadata:' });
+    expect(lines[2]).toEqual({ tone: 'remove', text: '    app.kubernetes.io/a: a' });
   });
 });
 

@@ -89,7 +89,7 @@ function diffUnnamedLists(
     if (i < a.length && j < b.length && deepEqual(a[i], b[j])) {
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || at(i, j + 1) >= at(i + 1, j))) {
+    } else if (j < b.length && (i >= a.length || at(i, j + 1) > at(i + 1, j))) {
       out.push({ path: [...path, { index: j }], op: 'added', new: b[j] });
       j++;
     } else {

@@ -8,5 +8,6 @@ export { checkoutOutput, type RevisionTree } from './git.js';
 export { HIDDEN } from './mask.js';
 export { normalize, parseJqPath } from './normalize.js';
 export { offlineRenderer } from './offline.js';
+export { type ChartRender, chartTreeRenderer } from './render-tree.js';
 export { BOOTSTRAP, readApplications } from './tree.js';
 export type * from './types.js';

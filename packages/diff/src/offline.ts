@@ -1,79 +1,28 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { parseHelmOutput, parseObjects } from '@idstack/check';
-import { helm, ownTemplatesCopy, readTree, type Values } from '@idstack/core';
+import { rmSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { parseHelmOutput } from '@idstack/check';
+import { helm, ownTemplatesCopy, type Values } from '@idstack/core';
 import { RenderError } from './errors.js';
-import { BOOTSTRAP, clusterDocuments, readApplications, record, sourceDir } from './tree.js';
+import { chartTreeRenderer } from './render-tree.js';
 import type { ApplicationInfo, TreeRenderer } from './types.js';
 
-/** helm processes at once: enough to overlap process start-up, few enough for a small CI runner. */
-const CONCURRENCY = 4;
-
 /**
- * The offline render: every Application of `cluster/` with what this repository alone determines. A chart source
- * renders its umbrella's own templates (`helm template` of a copy without its upstream dependencies, as
- * `idstack check` lints them); a directory source (the root app-of-apps) applies the manifests in its folder;
- * what no Application applies (`cluster/root.yaml`) is listed under {@link BOOTSTRAP}.
- *
- * One renderer serves both sides of a diff: a chart whose files, release and namespace are byte-identical on both
- * renders once (helm's output depends on nothing else), so a diff costs the charts that changed, not all of them.
+ * The offline render: what this repository alone determines. Each umbrella chart renders its own templates
+ * (`helm template` of a copy without its upstream dependencies, as `idstack check` lints them), with the release
+ * name and namespace its Application gives it; see {@link chartTreeRenderer} for the rest of the tree.
  */
 export function offlineRenderer(): TreeRenderer {
-  const renders = new Map<string, Promise<Values[]>>();
-  const renderChart = (root: string, dir: string, app: ApplicationInfo): Promise<Values[]> => {
-    const release = String(record(app.source.helm).releaseName ?? app.name);
-    const hash = createHash('sha256').update(JSON.stringify([release, app.namespace]));
-    for (const [path, content] of readTree(dir)) hash.update(`\0${path}\0${content}`);
-    const key = hash.digest('hex');
-    let render = renders.get(key);
-    if (!render) {
-      render = renderOwnTemplates(root, dir, app, release);
-      renders.set(key, render);
-    }
-    return render;
-  };
-  return {
+  return chartTreeRenderer({
     mode: 'offline',
     description:
       "the Applications in cluster/ and each umbrella chart's own templates; the upstream charts they depend on are not rendered",
-    render: async (root) => {
-      const apps = [...readApplications(root).values()];
-      const rendered = await mapLimit(apps, CONCURRENCY, async (app) => {
-        const dir = sourceDir(root, app.source);
-        if (!dir) {
-          throw new RenderError(
-            `Application ${app.name} (${app.file}): its source (${JSON.stringify(app.source)}) is not in this repository's charts/ or cluster/`,
-          );
-        }
-        return isChart(dir) ? renderChart(root, dir, app) : directoryObjects(root, dir, app.source);
-      });
-      const out = new Map<string, readonly Values[]>(apps.map((app, i) => [app.name, rendered[i] ?? []]));
-      const owned = new Set(
-        apps.flatMap((app) => {
-          const dir = sourceDir(root, app.source);
-          return dir && !isChart(dir) ? [relative(root, dir)] : [];
-        }),
-      );
-      const bootstrap = clusterDocuments(root)
-        .filter(({ file }) => !owned.has(dirname(file)))
-        .map(({ object }) => object);
-      if (bootstrap.length) out.set(BOOTSTRAP, bootstrap);
-      return out;
-    },
-  };
+    renderChart: renderOwnTemplates,
+  });
 }
 
-const isChart = (dir: string) => existsSync(join(dir, 'Chart.yaml'));
-
 /** `helm template` of the chart's own templates, with the release name and namespace Argo CD gives it. */
-async function renderOwnTemplates(
-  root: string,
-  dir: string,
-  app: ApplicationInfo,
-  release: string,
-): Promise<Values[]> {
-  const chart = relative(join(root, 'charts'), dir);
+async function renderOwnTemplates(dir: string, app: ApplicationInfo, release: string): Promise<Values[]> {
+  const chart = basename(dir);
   let copy: string;
   try {
     copy = ownTemplatesCopy(dir);
@@ -93,39 +42,4 @@ async function renderOwnTemplates(
   } finally {
     rmSync(dirname(copy), { recursive: true, force: true });
   }
-}
-
-/** The manifests of a directory source (`directory.recurse` honoured), as Argo CD reads them. */
-function directoryObjects(root: string, dir: string, source: Values): Values[] {
-  const recurse = record(source.directory).recurse === true;
-  const files = recurse
-    ? [...readTree(dir)].map(([path, text]) => ({ path, text }))
-    : readdirSync(dir, { withFileTypes: true })
-        .filter((entry) => entry.isFile())
-        .map((entry) => entry.name)
-        .sort()
-        .map((path) => ({ path, text: readFileSync(join(dir, path), 'utf8') }));
-  return files
-    .filter(({ path }) => /\.(ya?ml|json)$/.test(path))
-    .flatMap(({ path, text }) =>
-      parseObjects(text, relative(root, join(dir, path)), 'cluster').map((o) => o.object),
-    );
-}
-
-/** Runs `task` over `items`, at most `limit` at once, keeping the order. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

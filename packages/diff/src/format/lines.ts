@@ -78,7 +78,7 @@ function textDiff(a: string, b: string): Line[] {
   }
   const out: Line[] = [];
   const context = (text: string | undefined) => {
-    if (text !== undefined) out.push({ tone: 'context', text: `    ${text}` });
+    if (text) out.push({ tone: 'context', text: `    ${text}` });
   };
   if (start > 0) context(x[start - 1]);
   out.push(...middle(x.slice(start, endX), y.slice(start, endY)));
@@ -110,7 +110,7 @@ function middle(x: readonly string[], y: readonly string[]): Line[] {
     } else if (
       j < y.length &&
       (i >= x.length ||
-        ((lengths[i] as number[])[j + 1] as number) >= ((lengths[i + 1] as number[])[j] as number))
+        ((lengths[i] as number[])[j + 1] as number) > ((lengths[i + 1] as number[])[j] as number))
     ) {
       out.push(line('add', y[j] as string));
       j++;
