@@ -154,6 +154,7 @@ export const position = (at: Location | undefined): { line?: number; column?: nu
 function typeHint(issue: z.core.$ZodIssue, where: Location | undefined): string {
   if (issue.code !== 'invalid_type') return '';
   const input = (issue as { input?: unknown }).input;
+  if (input === null) return '; write a value, or delete the key to keep its default';
   const written = where?.text || String(input);
   if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean'))
     return `; YAML reads ${written} as a ${typeof input}: quote it: "${written.replaceAll('"', '\\"')}"`;

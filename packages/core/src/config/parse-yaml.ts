@@ -16,6 +16,7 @@ import {
 } from 'yaml';
 import type { Problem } from '../errors.js';
 import { formatPath } from '../errors.js';
+import { capped } from './messages.js';
 
 /** Deepest nesting of mappings and lists stack.yaml may have (its own keys go 6 deep; `values` overrides deeper). */
 export const MAX_DEPTH = 64;
@@ -106,7 +107,10 @@ export function parseYaml(text: string): { problems: Problem[]; parsed?: ParsedY
       ...at(e.pos[0]),
     };
   });
-  if (syntax.length) return { problems: syntax };
+  // One error per line: the parser often reports a single slip twice, in two wordings.
+  const seenLines = new Set<number | undefined>();
+  const firstPerLine = syntax.filter((p) => !seenLines.has(p.line) && seenLines.add(p.line));
+  if (firstPerLine.length) return { problems: capped(firstPerLine) };
 
   const locate = locator(doc, text, at);
   const problems = [...duplicateKeys(doc, at), ...badAliases(doc, at)];
