@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -305,6 +306,12 @@ describe('reading the config file', () => {
   });
 
   it('refuses a directory', () => {
-    expect(refusal(mkdtempSync(join(tmpdir(), 'idstack-dir-')))).toContain('is not a file');
+    expect(refusal(mkdtempSync(join(tmpdir(), 'idstack-dir-')))).toContain('is a directory, not a file');
+  });
+
+  it('refuses a pipe without waiting for a writer', () => {
+    const fifo = join(mkdtempSync(join(tmpdir(), 'idstack-fifo-')), 'stack.yaml');
+    execFileSync('mkfifo', [fifo]);
+    expect(refusal(fifo)).toContain('is not a regular file');
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readFileSync, type Stats, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { z } from 'zod';
 import type { Component } from '../component.js';
@@ -31,47 +31,31 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
-/** The file's bytes (undefined when it does not exist), refusing a non-file or one over the size limit unread. */
+/**
+ * The file's bytes (undefined when it does not exist). A non-file is refused unopened (opening a FIFO would wait for a
+ * writer forever, reading one would look like an empty file), and so is a file over the size limit.
+ */
 function readConfigBytes(file: string, source: string): Uint8Array | undefined {
-  let fd: number;
+  const refuse = (message: string) => new ConfigError([{ path: '(root)', message }], source);
+  let stat: Stats | undefined;
   try {
-    fd = openSync(file, 'r');
+    stat = statSync(file, { throwIfNoEntry: false });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new ConfigError(
-      [{ path: '(root)', message: `cannot be read (${code ?? (error as Error).message})` }],
-      source,
+    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!stat) return undefined;
+  if (stat.isDirectory()) throw refuse('is a directory, not a file; give the path of the YAML file');
+  if (!stat.isFile())
+    throw refuse('is not a regular file (a pipe or a device?); give the path of the YAML file');
+  if (stat.size > MAX_CONFIG_BYTES) {
+    throw refuse(
+      `is ${stat.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit of a config file; is it the right file?`,
     );
   }
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile())
-      throw new ConfigError(
-        [{ path: '(root)', message: 'is not a file (a directory?); give the path of the YAML file' }],
-        source,
-      );
-    if (stat.size > MAX_CONFIG_BYTES) {
-      throw new ConfigError(
-        [
-          {
-            path: '(root)',
-            message: `is ${stat.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit of a config file; is it the right file?`,
-          },
-        ],
-        source,
-      );
-    }
-    const bytes = new Uint8Array(stat.size);
-    let read = 0;
-    while (read < bytes.length) {
-      const n = readSync(fd, bytes, read, bytes.length - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return bytes.subarray(0, read);
-  } finally {
-    closeSync(fd);
+    return readFileSync(file);
+  } catch (error) {
+    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
 
