@@ -30,7 +30,7 @@ describe('the valid-but-unusual corpus', () => {
     expect(readFileSync(join(corpus, 'empty.yaml')).length).toBe(0);
   });
 
-  it.each(cases)('%s builds, rebuilds identically and passes check', async (file) => {
+  it.each(cases)('%s builds, rebuilds identically and passes check', { timeout: 180_000 }, async (file) => {
     const config = join(corpus, file);
     const root = tempRoot();
     const first = await run(['build', '--root', root, '--config', config]);
