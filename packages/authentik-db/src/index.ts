@@ -18,7 +18,7 @@ import {
   SECRET_KEY_SECRET,
 } from './naming.js';
 import { options } from './options.js';
-import { values } from './values.js';
+import { protectedUis, values } from './values.js';
 
 export { authentikFullname, authentikServerService, POSTGRES, WAVES } from './naming.js';
 export { PROTECTABLE, type Protectable } from './options.js';
@@ -86,15 +86,19 @@ export default defineComponent({
         ]
       : []),
   ],
-  manualSteps: ({ stack, options: o }) => [
+  manualSteps: ({ stack, options: o, enabled }) => [
     `Open https://${stack.hosts.auth}/if/flow/initial-setup/ as soon as Authentik is up and create the admin (akadmin) user: until then anyone reaching the host can.`,
-    ...(o.protect.length
+    ...(protectedUis({ options: o, enabled }).length
       ? [
-          `Forward-auth: in Authentik, per protected host (${o.protect.map((p) => `https://${stack.hosts[p]}`).join(', ')}), create a Proxy provider in "Forward auth (single application)" mode with that external host and an Application using it; add the Applications to the "authentik Embedded Outpost" (Applications > Outposts) and set its authentik_host to https://${stack.hosts.auth}. The Middleware ${NAMESPACE}-${FORWARD_AUTH_MIDDLEWARE}@kubernetescrd then checks every request.`,
+          `Forward-auth: in Authentik, per protected host (${protectedUis({ options: o, enabled })
+            .map((p) => `https://${stack.hosts[p]}`)
+            .join(
+              ', ',
+            )}), create a Proxy provider in "Forward auth (single application)" mode with that external host and an Application using it; add the Applications to the "authentik Embedded Outpost" (Applications > Outposts) and set its authentik_host to https://${stack.hosts.auth}. The Middleware ${NAMESPACE}-${FORWARD_AUTH_MIDDLEWARE}@kubernetescrd then checks every request.`,
         ]
       : []),
     `Netbird: create an OAuth2/OpenID provider (public client, client id as in the netbird component's config) and an Application for it; its slug fixes the issuer https://${stack.hosts.auth}/application/o/<slug>/ that Netbird uses (details in the netbird chart's README).`,
-    ...(o.protect.includes('argocd')
+    ...(o.protect?.includes('argocd')
       ? [
           `Argo CD is served through forward-auth here (IngressRoute on ${stack.hosts.argocd}): turn Argo CD's own ingress off so the two do not compete for the host.`,
         ]

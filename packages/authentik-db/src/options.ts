@@ -79,9 +79,9 @@ export const options = z.object({
   protect: z
     .array(z.enum(PROTECTABLE, { error: `must be one of: ${PROTECTABLE.join(', ')}` }))
     .refine((list) => new Set(list).size === list.length, 'must not list a UI twice')
-    .default(['hubble'])
+    .optional()
     .describe(
-      "Stack UIs routed through Authentik's Traefik forward-auth (login required): hubble (Hubble UI) and/or argocd (Argo CD, when you do not use its own SSO; then turn Argo CD's own ingress off). Netbird's dashboard is never listed: it uses OIDC. Default: [hubble].",
+      "Stack UIs routed through Authentik's Traefik forward-auth (login required): hubble (Hubble UI) and/or argocd (Argo CD, when you do not use its own SSO; then turn Argo CD's own ingress off). Netbird's dashboard is never listed: it uses OIDC. Default: [hubble] while cilium-tetragon (which serves Hubble UI) is enabled, else [].",
     ),
 });
 

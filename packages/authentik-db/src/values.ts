@@ -26,6 +26,9 @@ export function forwardAuthAddress(): string {
   return `http://${service}.${NAMESPACE}.svc.cluster.local:${AUTHENTIK_SERVER_PORT}${OUTPOST_PATH}auth/traefik`;
 }
 
+/** The UIs protected when `protect` is not written (those whose component is enabled). */
+const DEFAULT_PROTECT: readonly Protectable[] = ['hubble'];
+
 /** What each protectable UI is: the component that installs it, its host key and its Service. */
 const PROTECTED_UIS: Readonly<
   Record<Protectable, { component: string; hostKey: string; service: typeof hubbleUi | typeof argocdServer }>
@@ -34,9 +37,19 @@ const PROTECTED_UIS: Readonly<
   argocd: { component: 'argocd', hostKey: 'argocd', service: argocdServer },
 };
 
+/**
+ * The UIs behind forward-auth: `protect` as written, else the default, which follows the config: Hubble UI while its
+ * component is enabled (a default never names a disabled component).
+ */
+export function protectedUis(
+  ctx: Pick<ComponentContext<Options>, 'options' | 'enabled'>,
+): readonly Protectable[] {
+  return ctx.options.protect ?? DEFAULT_PROTECT.filter((ui) => ctx.enabled(PROTECTED_UIS[ui].component));
+}
+
 /** One IngressRoute + Certificate per protected UI (knobs.protectedRoutes). */
 function protectedRoutes(ctx: ComponentContext<Options>): Knobs['protectedRoutes'] {
-  return ctx.options.protect.map((name, i) => {
+  return protectedUis(ctx).map((name, i) => {
     const ui = PROTECTED_UIS[name];
     if (!ctx.enabled(ui.component)) {
       throw new ConfigError([

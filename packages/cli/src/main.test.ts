@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { renderJsonSchema } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { components } from './components.js';
@@ -71,6 +71,48 @@ describe('idstack CLI', () => {
   });
 });
 
+describe('bad input on the command line', () => {
+  it('names the config file as the user wrote it, also for problems found after parsing', async () => {
+    const root = tempRoot();
+    const other = relative(process.cwd(), join(repoRoot, 'examples/invalid/email-mailto.yaml'));
+    const parsed = await run(['build', '--root', root, '--config', other]);
+    expect(parsed.code).toBe(2);
+    expect(parsed.err.split('\n')[0]).toBe(`idstack build: ${other} is invalid:`);
+    const planned = relative(process.cwd(), join(repoRoot, 'examples/invalid/protect-disabled-ui.yaml'));
+    const late = await run(['build', '--root', root, '--config', planned]);
+    expect(late.code).toBe(2);
+    expect(late.err.split('\n')[0]).toBe(`idstack build: ${planned} is invalid:`);
+    expect(existsSync(join(root, 'charts'))).toBe(false);
+  });
+
+  it('refuses a --config that does not exist (only the default stack.yaml may be missing)', async () => {
+    const root = tempRoot();
+    const result = await run(['build', '--root', root, '--config', join(root, 'nope.yaml')]);
+    expect(result.code).toBe(2);
+    expect(result.err).toBe(`idstack build: --config ${join(root, 'nope.yaml')}: no such file\n`);
+    expect(existsSync(join(root, 'charts'))).toBe(false);
+  });
+
+  it('refuses build --out naming a regular file, and leaves it alone', async () => {
+    const root = tempRoot();
+    const file = join(root, 'out.txt');
+    writeFileSync(file, 'keep me');
+    const result = await run(['build', '--root', root, '--out', file]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--out: ${file} is a file, not a directory`);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+  });
+
+  it('answers an unexpected failure with exit 3 and one line, never a stack trace', async () => {
+    const root = tempRoot();
+    writeFileSync(join(root, 'file'), '');
+    const result = await run(['build', '--root', root, '--out', join(root, 'file', 'below')]);
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/^idstack build: unexpected error: ENOTDIR: not a directory.*\n$/);
+    expect(result.err.split('\n')).toHaveLength(2);
+  });
+});
+
 describe('stack.schema.json', () => {
   it('is committed exactly as generated from the zod schema (run `pnpm build` when this fails)', () => {
     expect(readFileSync(join(repoRoot, 'stack.schema.json'), 'utf8')).toBe(renderJsonSchema(components));
@@ -116,12 +158,13 @@ describe('switching components off', () => {
   // Each component alone disabled: either the stack still builds, or the build names the switch that breaks it.
   it.each([
     ['argocd', '', undefined],
+    // authentik-db's default protect ([hubble]) follows the config: no Hubble UI, nothing to protect.
+    ['cilium-tetragon', '', undefined],
     [
       'cilium-tetragon',
-      '',
+      '  authentik-db:\n    protect: [hubble]\n',
       'components.authentik-db.protect[0]: "hubble" is served by the cilium-tetragon component',
     ],
-    ['cilium-tetragon', '  authentik-db:\n    protect: []\n', undefined],
     ['ingress', '', 'components.ingress.enabled: authentik-db cannot work without ingress'],
     ['spire', '', undefined],
     ['authentik-db', '', 'components.authentik-db.enabled: netbird cannot work without authentik-db'],

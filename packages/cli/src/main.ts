@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@idstack/core';
+import { ConfigError, displayPath } from '@idstack/core';
 import { FORMATS, type Format } from '@idstack/diff';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { buildCommand } from './commands/build.js';
@@ -9,8 +10,8 @@ import { fetchCommand } from './commands/fetch.js';
 import { mirrorCommand, packageCommand, releaseCommand } from './commands/release.js';
 import { secretsCommand } from './commands/secrets.js';
 
-/** Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad config. */
-export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad config, 3 an unexpected error (a bug or the system). */
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2, unexpected: 3 } as const;
 
 const USAGE = `idstack: one stack.yaml to a Zero-Trust homelab run by Argo CD
 
@@ -54,7 +55,8 @@ Options:
   --tag             release: git-tag the released versions (changeset tag) after publishing
   -h, --help        this help
 
-Exit codes: 0 ok, 1 check (or bootstrap/mirror/package/release, or a diff's render) failed, 2 bad usage or invalid config.
+Exit codes: 0 ok, 1 check (or bootstrap/mirror/package/release, or a diff's render) failed, 2 bad usage or invalid
+config, 3 unexpected error (one line; IDSTACK_DEBUG=1 prints its stack trace).
 `;
 
 export interface CommonOptions {
@@ -102,10 +104,15 @@ export async function main(
     io.err.write(`idstack: ${(error as Error).message}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  const { command, options, help } = parsed;
+  const { command, options, help, configGiven } = parsed;
   if (help || !command) {
     (help ? io.out : io.err).write(USAGE);
     return help ? EXIT.ok : EXIT.usage;
+  }
+  // Only the default stack.yaml may be missing (then built-in defaults apply); a named one must exist.
+  if (configGiven && !existsSync(options.config)) {
+    io.err.write(`idstack ${command}: --config ${options.config}: no such file\n`);
+    return EXIT.usage;
   }
   try {
     switch (command) {
@@ -133,11 +140,19 @@ export async function main(
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      io.err.write(`idstack ${command}: ${error.message}\n`);
+      io.err.write(`idstack ${command}: ${error.report(displayPath(options.config))}\n`);
       return EXIT.usage;
     }
-    throw error;
+    io.err.write(`idstack ${command}: ${unexpected(error)}\n`);
+    return EXIT.unexpected;
   }
+}
+
+/** One line for an error nobody planned for (a bug, a full disk, a permission): never a stack trace, unless asked. */
+function unexpected(error: unknown): string {
+  if (process.env.IDSTACK_DEBUG && error instanceof Error && error.stack) return error.stack;
+  const message = error instanceof Error ? error.message : String(error);
+  return `unexpected error: ${message.split('\n')[0]} (IDSTACK_DEBUG=1 shows where; please report it if it is not about your system)`;
 }
 
 function parse(argv: readonly string[]) {
@@ -192,5 +207,10 @@ function parse(argv: readonly string[]) {
     ...(values['chart-cache'] ? { chartCache: values['chart-cache'] } : {}),
     ...(values.upstream ? { upstream: values.upstream } : {}),
   };
-  return { command: positionals[0], options, help: values.help ?? false };
+  return {
+    command: positionals[0],
+    options,
+    help: values.help ?? false,
+    configGiven: values.config !== undefined,
+  };
 }

@@ -117,7 +117,9 @@ describe('renderStack', () => {
     expect(parse(merged.files.get('charts/app/values.yaml') as string).upstream.replicas).toBe(3);
     expect(() =>
       renderStack(all, validateStack({ components: { app: { values: { colour: 'red' } } } }, all)),
-    ).toThrow(/components\.app\.values\.: unknown chart value\(s\) colour/);
+    ).toThrow(
+      /components\.app\.values: unknown chart value\(s\) colour; the chart's own values are: greeting/,
+    );
   });
 
   it('points every dependency at the mirror when one is set, and changes nothing else', () => {

@@ -7,8 +7,9 @@ import type {
   RouterForward,
   UpstreamChart,
 } from './component.js';
+import { capped, plainErrors } from './config/messages.js';
 import type { Stack } from './config/schema.js';
-import { ConfigError, type Problem } from './errors.js';
+import { ConfigError, formatPath, type Problem } from './errors.js';
 import { deepMerge, type Values } from './merge.js';
 import { type PackageInfo, readPackageInfo } from './package-info.js';
 import { computeWaves, unknownNeeds } from './waves.js';
@@ -130,13 +131,20 @@ export function mirrored(chart: UpstreamChart, mirror: string | undefined): stri
 function checkKnobs(component: Component, values: Values): void {
   const aliases = new Set(['global', ...component.charts.map((c) => c.alias ?? c.name)]);
   const own = Object.fromEntries(Object.entries(values).filter(([k]) => !aliases.has(k)));
-  const result = (component.knobs as z.ZodObject).strict().safeParse(own);
+  const result = (component.knobs as z.ZodObject)
+    .strict()
+    .safeParse(own, { error: plainErrors, reportInput: true });
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map((i) => ({
-        path: `components.${component.name}.values.${i.path.join('.')}`,
-        message: i.code === 'unrecognized_keys' ? `unknown chart value(s) ${i.keys.join(', ')}` : i.message,
-      })),
+      capped(
+        result.error.issues.map((i) => ({
+          path: formatPath(['components', component.name, 'values', ...i.path]),
+          message:
+            i.code === 'unrecognized_keys'
+              ? `unknown chart value(s) ${i.keys.join(', ')}; the chart's own values are: ${Object.keys(component.knobs?.shape ?? {}).join(', ')}`
+              : i.message,
+        })),
+      ),
     );
   }
 }

@@ -51,7 +51,18 @@ export function computeWaves(
       ),
     );
   }
-  if (problems.length) throw new ConfigError(problems, 'the component graph');
+  if (problems.length) throw new ConfigError(problems);
+
+  /** Where a cycle is reported: at the stack.yaml need that closes it (the key the user edited), if one does. */
+  const cycleKey = (cycle: readonly string[]): string => {
+    for (let i = 0; i + 1 < cycle.length; i++) {
+      const from = cycle[i] as string;
+      const extra = extraNeeds[from] ?? [];
+      const index = extra.findIndex((n) => resolve(n, new Set()).includes(cycle[i + 1] as string));
+      if (index >= 0) return `components.${from}.needs[${index}]`;
+    }
+    return `components.${cycle[0]}.needs`;
+  };
 
   const waves = new Map<string, number>();
   const visiting: string[] = [];
@@ -61,15 +72,12 @@ export function computeWaves(
     const at = visiting.indexOf(name);
     if (at >= 0) {
       const cycle = [...visiting.slice(at), name];
-      throw new ConfigError(
-        [
-          {
-            path: `components.${name}.needs`,
-            message: `needs form a cycle: ${cycle.join(' -> ')}; remove one of these needs`,
-          },
-        ],
-        'the component graph',
-      );
+      throw new ConfigError([
+        {
+          path: cycleKey(cycle),
+          message: `needs form a cycle: ${cycle.join(' -> ')}; remove one of these needs`,
+        },
+      ]);
     }
     visiting.push(name);
     const needs = needsOf.get(name) ?? [];
@@ -95,7 +103,7 @@ export function computeWaves(
       }
     }
   }
-  if (problems.length) throw new ConfigError(problems, 'the component graph');
+  if (problems.length) throw new ConfigError(problems);
 
   return sorted
     .map((component) => ({

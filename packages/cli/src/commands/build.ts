@@ -1,4 +1,5 @@
-import { loadStackFile, MANAGED_OUTPUTS, renderStack, writeOutputs } from '@idstack/core';
+import { statSync } from 'node:fs';
+import { ConfigError, loadStackFile, MANAGED_OUTPUTS, renderStack, writeOutputs } from '@idstack/core';
 import { components } from '../components.js';
 import type { CommonOptions } from '../main.js';
 
@@ -7,6 +8,18 @@ export async function buildCommand(
   options: CommonOptions,
   io: { out: NodeJS.WritableStream },
 ): Promise<number> {
+  const out = statSync(options.out, { throwIfNoEntry: false });
+  if (out && !out.isDirectory()) {
+    throw new ConfigError(
+      [
+        {
+          path: '--out',
+          message: `${options.out} is a file, not a directory; give a directory (created if missing)`,
+        },
+      ],
+      'the command line',
+    );
+  }
   const stack = loadStackFile(options.config, components);
   const { plan, files } = renderStack(components, stack);
   writeOutputs(options.out, files, MANAGED_OUTPUTS);

@@ -1,48 +1,111 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { readFileSync, type Stats, statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import type { z } from 'zod';
 import type { Component } from '../component.js';
 import { ConfigError, formatPath, type Problem } from '../errors.js';
-import { closest } from '../text.js';
+import { credentialProblems } from './credentials.js';
+import { decodeConfig, MAX_CONFIG_BYTES } from './decode.js';
+import { capped, describeIssues, type Locate, plainErrors, position } from './messages.js';
+import { parseYaml } from './parse-yaml.js';
 import { type Stack, stackSchema } from './schema.js';
 
-/** Reads and validates stack.yaml; a missing file means "all defaults" (a complete, placeholder stack). */
-export function loadStackFile(file: string, components: readonly Component[]): Stack {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  return parseStack(text, components, file);
+/**
+ * Reads and validates a config file; a missing file means "all defaults" (a complete, placeholder stack). `source` is
+ * the name messages give the file (as the user wrote it). Throws a {@link ConfigError} for anything wrong with it.
+ */
+export function loadStackFile(
+  file: string,
+  components: readonly Component[],
+  source = displayPath(file),
+): Stack {
+  const bytes = readConfigBytes(file, source);
+  if (bytes === undefined) return parseStack('', components, source);
+  const decoded = decodeConfig(bytes);
+  if ('problem' in decoded) throw new ConfigError([decoded.problem], source);
+  return parseStack(decoded.text, components, source);
 }
 
-/** Validates stack.yaml text; throws a {@link ConfigError} naming every bad key. */
+/** A file's path as a person reads it: relative to the current directory when it is inside it. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/**
+ * The file's bytes (undefined when it does not exist). A non-file is refused unopened (opening a FIFO would wait for a
+ * writer forever, reading one would look like an empty file), and so is a file over the size limit.
+ */
+function readConfigBytes(file: string, source: string): Uint8Array | undefined {
+  const refuse = (message: string) => new ConfigError([{ path: '(root)', message }], source);
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!stat) return undefined;
+  if (stat.isDirectory()) throw refuse('is a directory, not a file; give the path of the YAML file');
+  if (!stat.isFile())
+    throw refuse('is not a regular file (a pipe or a device?); give the path of the YAML file');
+  if (stat.size > MAX_CONFIG_BYTES) {
+    throw refuse(
+      `is ${stat.size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit of a config file; is it the right file?`,
+    );
+  }
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/** Validates stack.yaml text; throws a {@link ConfigError} naming every bad key, with its line. */
 export function parseStack(text: string, components: readonly Component[], source = 'stack.yaml'): Stack {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
+  if (text.length > MAX_CONFIG_BYTES) {
     throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return {
+      [{ path: '(root)', message: `is over the ${MAX_CONFIG_BYTES}-byte limit of a config file` }],
+      source,
+    );
+  }
+  const { problems, parsed } = parseYaml(text);
+  if (!parsed) throw new ConfigError(problems, source);
+  const { data, locate } = parsed;
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(
+      [
+        {
           path: '(root)',
-          message: `YAML syntax error at line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`,
-        };
-      }),
+          message: `must be a mapping of settings ("key: value" lines, see the sample stack.yaml), not ${Array.isArray(data) ? 'a list' : 'a single value'}`,
+          ...position(locate([])),
+        },
+      ],
       source,
     );
   }
-  const raw: unknown = doc.contents === null ? {} : doc.toJS();
-  if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new ConfigError(
-      [{ path: '(root)', message: 'must be a mapping of settings (see the sample stack.yaml)' }],
-      source,
-    );
-  }
-  return validateStack(raw, components, source);
+  return validateStack(data, components, source, locate);
 }
 
 /** Validates an already-parsed config object. */
-export function validateStack(raw: unknown, components: readonly Component[], source = 'stack.yaml'): Stack {
+export function validateStack(
+  raw: unknown,
+  components: readonly Component[],
+  source = 'stack.yaml',
+  locate: Locate = () => undefined,
+): Stack {
   const schema = stackSchema(components);
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, schema), source);
+  const input = withoutEmptyBlocks(raw, schema);
+  // Credentials are looked for in what the user wrote, at any key (values overrides too), before anything else.
+  const secrets = credentialProblems(input).map(({ path, message }) => ({
+    path: formatPath(path),
+    message,
+    ...position(locate(path)),
+  }));
+  const result = schema.safeParse(input, { error: plainErrors, reportInput: true });
+  if (!result.success || secrets.length) {
+    const others = result.success ? [] : describeIssues(result.error.issues, schema, locate);
+    const flagged = new Set(secrets.map((p) => p.path));
+    throw new ConfigError(capped([...secrets, ...others.filter((p) => !flagged.has(p.path))]), source);
+  }
   const parsed = result.data as unknown as Omit<Stack, 'hosts'> & {
     hosts: Record<string, string | undefined>;
   };
@@ -54,44 +117,62 @@ export function validateStack(raw: unknown, components: readonly Component[], so
       hosts[key] = parsed.hosts[key] ?? `${h.prefix}.${parsed.domain}`;
     }
   }
+  const clashes = duplicateHosts(hosts, parsed.hosts, locate);
+  if (clashes.length) throw new ConfigError(capped(clashes), source);
   return { ...parsed, hosts } as Stack;
 }
 
-function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType): Problem[] {
+/** Two UIs on one host name: the second would never be reached (both the ingress and the tunnel route by host). */
+function duplicateHosts(
+  hosts: Readonly<Record<string, string>>,
+  written: Readonly<Record<string, string | undefined>>,
+  locate: Locate,
+): Problem[] {
+  const owner = new Map<string, string>();
   const problems: Problem[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      const allowed = allowedKeysAt(schema, issue.path);
-      for (const key of issue.keys) {
-        const hint = closest(key, allowed);
-        problems.push({
-          path: formatPath([...issue.path, key]),
-          message: `unknown key${hint ? ` (did you mean "${hint}"?)` : ''}; allowed here: ${allowed.join(', ') || 'nothing'}`,
-        });
-      }
-    } else {
-      problems.push({ path: formatPath(issue.path), message: issue.message });
+  for (const [key, host] of Object.entries(hosts).sort(
+    ([a], [b]) => Number(written[b] !== undefined) - Number(written[a] !== undefined),
+  )) {
+    const first = owner.get(host);
+    if (first === undefined) {
+      owner.set(host, key);
+      continue;
     }
+    const edited = written[key] !== undefined ? key : first;
+    const other = edited === key ? first : key;
+    problems.push({
+      path: `hosts.${edited}`,
+      message: `"${host}" is also the host of hosts.${other}${written[other] === undefined ? ' (its default)' : ''}; each UI needs a host name of its own`,
+      ...position(locate(['hosts', edited])),
+    });
   }
   return problems;
 }
 
-/** The keys an object schema accepts at a key path (through defaults, optionals and records). */
-function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/**
+ * An empty block (`spire:` with every option commented out is YAML null) means "defaults", as an absent one does:
+ * null is dropped wherever the schema expects a mapping.
+ */
+function withoutEmptyBlocks(raw: unknown, schema: z.ZodType): unknown {
+  const shape = objectShape(schema);
+  if (!shape || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  // fromEntries, not assignment: a `__proto__` key stays a key (refused as unknown) instead of a prototype.
+  return Object.fromEntries(
+    Object.entries(raw).flatMap(([key, value]) => {
+      const inner = Object.hasOwn(shape, key) ? shape[key] : undefined;
+      if (value === null && inner && objectShape(inner)) return [];
+      return [[key, inner ? withoutEmptyBlocks(value, inner) : value]];
+    }),
+  );
+}
+
+/** The shape of an object schema, through defaults and optionals. */
+function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let node: unknown = schema;
-  for (const key of [...path, undefined]) {
-    // unwrap default/prefault/optional/pipe wrappers
-    for (;;) {
-      const def = (node as { _zod?: { def?: { innerType?: unknown; in?: unknown; type?: string } } })._zod
-        ?.def;
-      if (def?.innerType) node = def.innerType;
-      else if (def?.type === 'pipe' && def.in) node = def.in;
-      else break;
-    }
-    const shape = (node as { shape?: Record<string, unknown> }).shape;
-    if (key === undefined) return shape ? Object.keys(shape) : [];
-    if (!shape || typeof key !== 'string') return [];
-    node = shape[key];
+  for (;;) {
+    const def = (node as { _zod: { def: { innerType?: unknown } } })._zod.def;
+    if (!def.innerType) break;
+    node = def.innerType;
   }
-  return [];
+  return (node as { shape?: Record<string, z.ZodType> }).shape;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Component } from '../component.js';
-import { dnsLabel, email, publicDomain, trustDomain } from './names.js';
+import { dnsLabel, email, gitRevision, publicDomain, repositoryPath, trustDomain } from './names.js';
+import { closeObjects } from './strict.js';
 
 /** Settings shared by every component block under `components:`; `needs` may only name known components. */
 function commonComponentShape(componentNames: readonly string[]) {
@@ -78,17 +79,10 @@ export const globalShape = {
         .describe(
           'This git repository, as Argo CD clones it. Default: a placeholder `idstack check` warns about.',
         ),
-      targetRevision: z
-        .string()
-        .min(1)
+      targetRevision: gitRevision
         .default('main')
         .describe('Branch, tag or commit Argo CD follows. Default: main.'),
-      path: z
-        .string()
-        .regex(
-          /^(|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/,
-          'must be a relative path without leading or trailing "/"',
-        )
+      path: repositoryPath
         .default('')
         .describe(
           'Folder of this repository that holds charts/ and cluster/ (empty: the repository root). Default: "".',
@@ -165,15 +159,19 @@ export function stackSchema(components: readonly Component[]) {
       ]),
     ),
   );
-  return z.strictObject({
-    ...globalShape,
-    hosts: z
-      .strictObject(hostShape)
-      .prefault({})
-      .describe("Public host names of the stack's UIs and APIs; each defaults to <prefix>.<domain>."),
-    components: z
-      .strictObject(componentShape)
-      .prefault({})
-      .describe('Per-component switches and options; an empty block (or none) means enabled with defaults.'),
-  });
+  return closeObjects(
+    z.strictObject({
+      ...globalShape,
+      hosts: z
+        .strictObject(hostShape)
+        .prefault({})
+        .describe("Public host names of the stack's UIs and APIs; each defaults to <prefix>.<domain>."),
+      components: z
+        .strictObject(componentShape)
+        .prefault({})
+        .describe(
+          'Per-component switches and options; an empty block (or none) means enabled with defaults.',
+        ),
+    }),
+  );
 }
