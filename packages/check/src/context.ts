@@ -43,7 +43,10 @@ export function createCheckContext(
     ownRender: (chart) => {
       let render = renders.get(chart);
       if (!render) {
-        render = renderOwn(join(base.root, 'charts', chart), chart, namespaceOf(chart));
+        // With the upstream charts, the full render shows the templates: only lint the own ones.
+        render = renderOwn(join(base.root, 'charts', chart), chart, namespaceOf(chart), {
+          lintOnly: base.charts !== undefined,
+        });
         renders.set(chart, render);
       }
       return render;

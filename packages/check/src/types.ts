@@ -58,7 +58,10 @@ export interface CheckContext {
   readonly upstreamDir: string | undefined;
   /** The pinned upstream data, read once. */
   readonly upstream: Upstream;
-  /** `helm lint --strict` + `helm template` of a chart's own templates; memoized: each chart renders once. */
+  /**
+   * `helm lint --strict` + `helm template` of a chart's own templates (lint only in a full render, which renders
+   * them with the upstream charts); memoized: each chart renders once.
+   */
   readonly ownRender: (chart: string) => Promise<OwnRender>;
   /** `full`: the upstream charts are rendered with the umbrellas (what Argo CD applies); `own`: offline, own templates only. */
   readonly renderMode: RenderMode;

@@ -109,12 +109,22 @@ export function ownTemplatesCopy(chartDir: string): string {
   return copy;
 }
 
-/** `helm lint --strict` and `helm template` of a chart's own templates. */
-export async function lintAndRenderOwnTemplates(chartDir: string, release: string, namespace: string) {
+/**
+ * `helm lint --strict` and `helm template` of a chart's own templates; `lintOnly` skips the template run (when the
+ * chart is rendered with its dependencies anyway) and reports an empty successful one.
+ */
+export async function lintAndRenderOwnTemplates(
+  chartDir: string,
+  release: string,
+  namespace: string,
+  options: { readonly lintOnly?: boolean } = {},
+) {
   const copy = ownTemplatesCopy(chartDir);
   try {
     const lint = await helm(['lint', '--strict', copy, '--namespace', namespace]);
-    const template = await helm(['template', release, copy, '--namespace', namespace]);
+    const template = options.lintOnly
+      ? { exitCode: 0, stdout: '', stderr: '' }
+      : await helm(['template', release, copy, '--namespace', namespace]);
     return { lint, template };
   } finally {
     rmSync(dirname(copy), { recursive: true, force: true });

@@ -5,13 +5,18 @@ import { parseAllDocuments } from 'yaml';
 import type { K8sObject, OwnRender } from '../types.js';
 
 /** `helm lint --strict` and `helm template` of a chart's own templates (dependencies stripped), parsed. */
-export async function renderOwn(chartDir: string, chart: string, namespace: string): Promise<OwnRender> {
+export async function renderOwn(
+  chartDir: string,
+  chart: string,
+  namespace: string,
+  options: { readonly lintOnly?: boolean } = {},
+): Promise<OwnRender> {
   if (!existsSync(join(chartDir, 'Chart.yaml'))) {
     const missing = { exitCode: 1, stdout: '', stderr: `${chartDir}/Chart.yaml is missing` };
     return { lint: missing, template: missing, objects: [] };
   }
-  const { lint, template } = await lintAndRenderOwnTemplates(chartDir, chart, namespace);
-  const objects = template.exitCode === 0 ? parseHelmOutput(template.stdout, chart) : [];
+  const { lint, template } = await lintAndRenderOwnTemplates(chartDir, chart, namespace, options);
+  const objects = template.exitCode === 0 ? parseHelmOutput(String(template.stdout), chart) : [];
   return { lint, template, objects };
 }
 

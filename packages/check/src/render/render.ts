@@ -1,7 +1,13 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chartCopyWithDependencies, type FileMap, helm, isPlainObject } from '@idstack/core';
+import {
+  type ChartPackageFile,
+  chartCopyWithDependencies,
+  type FileMap,
+  helm,
+  isPlainObject,
+} from '@idstack/core';
 
 import type { K8sObject, OwnRender } from '../types.js';
 import { type ApplicationSource, applicationSources } from './applications.js';
@@ -36,9 +42,7 @@ export interface StackRender {
 }
 
 /** A packaged upstream chart to render with: the chart cache's entry (only its file is read). */
-export interface ChartPackage {
-  readonly file: string;
-}
+export type ChartPackage = ChartPackageFile;
 
 export interface RenderApplicationsOptions {
   /** The repository root: `charts/<chart>` is read from here (what Argo CD reads from git). */

@@ -150,6 +150,10 @@ export const driftTraps: Rule = {
       }
     }
 
+    if (ctx.renderMode !== 'full')
+      ctx.notVerified(
+        'drift-traps: Helm hooks the upstream charts render (offline: their templates were not rendered)',
+      );
     // Rendered objects: a hook that slipped in through a helper or library, or one an upstream chart renders.
     for (const o of await renderedObjects(ctx)) {
       const annotations = ((o.object.metadata as Values)?.annotations ?? {}) as Values;

@@ -45,6 +45,10 @@ export const imagesRule: Rule = {
   description: 'every container image has a tag (not `latest`) or a digest',
   run: async (ctx) => {
     const found: Finding[] = [];
+    if (ctx.renderMode !== 'full')
+      ctx.notVerified(
+        "images: the upstream charts' images (offline: only the umbrellas' own templates were judged)",
+      );
     for (const o of await renderedObjects(ctx)) {
       const refs: { path: string; image: unknown }[] = [];
       images(o.object, '', refs);

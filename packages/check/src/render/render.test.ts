@@ -1,0 +1,140 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readOutput } from '../run.js';
+import { applicationSources } from './applications.js';
+import { renderApplications } from './render.js';
+
+/** A repository root with charts/<name> (no dependencies) and the Applications that render them. */
+function repo(charts: Record<string, Record<string, string>>, apps: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'idstack-render-'));
+  for (const [chart, files] of Object.entries(charts))
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(root, 'charts', chart, path, '..'), { recursive: true });
+      writeFileSync(join(root, 'charts', chart, path), text);
+    }
+  mkdirSync(join(root, 'cluster', 'apps'), { recursive: true });
+  for (const [name, text] of Object.entries(apps))
+    writeFileSync(join(root, 'cluster', 'apps', `${name}.yaml`), text);
+  return root;
+}
+
+const application = (name: string, wave: number, helm: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: ${name}
+  namespace: argocd
+  annotations:
+    argocd.argoproj.io/sync-wave: "${wave}"
+spec:
+  project: demo
+  source:
+    repoURL: https://git.example.test/stack.git
+    targetRevision: main
+    path: deploy/charts/${name}
+    helm:
+${helm}
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: ${name}-ns
+`;
+
+const CHART = (name: string) => `apiVersion: v2\nname: ${name}\nversion: 1.0.0\n`;
+
+describe('renderApplications (real helm, as Argo CD renders)', () => {
+  const root = repo(
+    {
+      widgets: {
+        'Chart.yaml': CHART('widgets'),
+        'crds/widgets.yaml': `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.demo.test
+spec:
+  group: demo.test
+  names: { kind: Widget, plural: widgets }
+  scope: Namespaced
+  versions:
+    - { name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object } } }
+`,
+      },
+      app: {
+        'Chart.yaml': CHART('app'),
+        'values.yaml': 'greeting: default\nsize: 1\n',
+        'templates/settings.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-settings
+data:
+  namespace: {{ .Release.Namespace }}
+  greeting: {{ .Values.greeting | quote }}
+  size: {{ .Values.size | quote }}
+  kube: {{ .Capabilities.KubeVersion.Version | quote }}
+  widgets: {{ .Capabilities.APIVersions.Has "demo.test/v1/Widget" | quote }}
+`,
+      },
+    },
+    {
+      widgets: application('widgets', 0, '      releaseName: widgets'),
+      app: application(
+        'app',
+        1,
+        [
+          '      releaseName: custom',
+          '      valuesObject:',
+          '        greeting: from-valuesObject',
+          '      parameters:',
+          '        - name: size',
+          '          value: "3"',
+        ].join('\n'),
+      ),
+    },
+  );
+
+  it('reads each Application: chart, release, namespace, wave, values, parameters', () => {
+    const [widgets, app] = applicationSources(readOutput(root));
+    expect(widgets).toMatchObject({ name: 'widgets', chart: 'widgets', wave: 0, namespace: 'widgets-ns' });
+    expect(app).toMatchObject({
+      name: 'app',
+      chart: 'app',
+      releaseName: 'custom',
+      wave: 1,
+      project: 'demo',
+      parameters: [{ name: 'size', value: '3' }],
+    });
+    expect(app?.values).toContain('greeting: from-valuesObject');
+  });
+
+  it("passes the release, namespace, values, parameters, CRDs and the cluster's API versions of earlier waves", async () => {
+    const render = await renderApplications({ root, output: readOutput(root), charts: new Map() });
+    expect(render.mode).toBe('full');
+    const [widgets, app] = render.applications;
+    expect(widgets?.objects.map((o) => o.object.kind)).toEqual(['CustomResourceDefinition']);
+    expect(widgets?.objects[0]?.file).toBe('charts/widgets/crds/widgets.yaml');
+    expect(app?.exitCode).toBe(0);
+    expect(app?.unstable).toEqual([]);
+    expect(app?.objects[0]?.object).toMatchObject({
+      metadata: { name: 'custom-settings' },
+      data: {
+        namespace: 'app-ns',
+        greeting: 'from-valuesObject',
+        size: '3',
+        kube: 'v1.34.0',
+        widgets: 'true',
+      },
+    });
+  });
+
+  it('reports a chart that does not render, with helm’s reason', async () => {
+    const broken = repo(
+      { app: { 'Chart.yaml': CHART('app'), 'templates/x.yaml': '{{ fail "no greeting" }}\n' } },
+      { app: application('app', 0, '      releaseName: app') },
+    );
+    const [app] = (await renderApplications({ root: broken, output: readOutput(broken), charts: new Map() }))
+      .applications;
+    expect(app?.exitCode).toBe(1);
+    expect(app?.stderr).toContain('no greeting');
+    expect(app?.objects).toEqual([]);
+  });
+});
