@@ -22,6 +22,7 @@ describe('checkRendered', () => {
       'upstream-values',
       'resource-schemas',
       'sync-order',
+      'certificate-order',
       'drift-traps',
       'secrets',
     ]);
