@@ -72,7 +72,8 @@ beforeAll(async () => {
     renderOwnTemplates(noStun),
     Promise.all([byDefault, nodePort, noStun].map((r) => checkRendered(r))),
   ]);
-});
+  // Three renders and three full checks (real helm over netbird and everything it comes after): slow on a busy machine.
+}, 180_000);
 
 describe('idstack check', () => {
   it('passes on every variant: helm lint, upstream values, CRDs, sync order, drift traps, secrets', () => {
