@@ -30,6 +30,7 @@ describe('checkRendered', () => {
       'resource-schemas',
       'sync-order',
       'project-permissions',
+      'certificate-order',
       'drift-traps',
       'deterministic',
       'images',

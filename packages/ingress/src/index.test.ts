@@ -40,7 +40,8 @@ describe.skipIf(!PINNED_UPSTREAM)(needsPinned('ingress'), () => {
     rendered = renderComponent(ingress, config);
     [objects, findings] = await Promise.all([renderOwnTemplates(rendered), checkRendered(rendered)]);
     traefikValues = rendered.values.traefik as Values;
-  });
+    // A full check with real helm: slow on a busy machine.
+  }, 180_000);
 
   it('passes idstack check: helm lint, upstream values and schemas, CRDs, sync order, drift traps, secrets', () => {
     expect(findings).toEqual([]);

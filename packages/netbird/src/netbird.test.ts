@@ -78,7 +78,8 @@ beforeAll(async () => {
     renderOwnTemplates(noStun),
     Promise.all([byDefault, nodePort, noStun].map((r) => checkRendered(r))),
   ]);
-});
+  // Three renders and three full checks (real helm over netbird and everything it comes after): slow on a busy machine.
+}, 180_000);
 
 describe('idstack check', () => {
   it.skipIf(!PINNED_UPSTREAM)(

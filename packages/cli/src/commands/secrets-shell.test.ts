@@ -63,6 +63,7 @@ describe('idstack secrets: the printed commands work as printed', () => {
       HOME: home,
       PATH: `${bin}:${process.env.PATH}`,
       NETBIRD_AUTHENTIK_SERVICE_ACCOUNT_PASSWORD: 'app-password-1',
+      CLOUDFLARE_API_TOKEN_API_TOKEN: 'cf-token-1',
     });
     expect(status, stderr).toBe(0);
     const calls = readFileSync(join(root, 'calls'), 'utf8');
@@ -71,6 +72,7 @@ describe('idstack secrets: the printed commands work as printed', () => {
     );
     expect(calls).toContain(`VALUE credentials.json=${CREDENTIALS}\n`);
     expect(calls).toContain('VALUE serviceAccountPassword=app-password-1\n');
+    expect(calls).toContain('VALUE apiToken=cf-token-1\n');
     // Netbird's datastore key: 32 random bytes, base64 (what management accepts as an AES-256 key).
     const key = /VALUE datastoreEncryptionKey=(\S+)/.exec(calls)?.[1] ?? '';
     expect(Buffer.from(key, 'base64')).toHaveLength(32);
