@@ -59,7 +59,7 @@ describe('stack.schema.json is strict at every depth', () => {
         'components.cilium-tetragon.shellPolicy',
         'components.spire.extraIdentities[].podSelector',
         'components.spire.extraIdentities[].podSelector.matchExpressions[]',
-        'components.netbird.stun',
+        'components.netbird.dataPlane',
         'components.authentik-db.backup',
       ]),
     );

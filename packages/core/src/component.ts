@@ -132,6 +132,11 @@ export interface HostDeclaration {
   readonly prefix: string;
   /** What is served there. */
   readonly description: string;
+  /**
+   * Host keys this host may be the same name as: a service that is not HTTP (UDP) can share a UI's name, since
+   * neither the ingress nor a tunnel routes it by host. Any other two hosts on one name are refused. @default none
+   */
+  readonly mayShareWith?: readonly string[];
 }
 
 /**

@@ -65,6 +65,8 @@ export default defineComponent({
       prefix: 'relay',
       description:
         "Netbird's data plane: STUN (UDP 3478) and the relay (QUIC on UDP). A DNS-only name (an A record to your public IP, never proxied nor tunnelled)",
+      // UDP only: without a tunnel it may be Netbird's own host (the build refuses it when that host is tunnelled).
+      mayShareWith: ['netbird'],
     },
   },
   options: netbirdOptions,

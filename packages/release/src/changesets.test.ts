@@ -25,7 +25,8 @@ import { unbumpedCharts } from './version-check.js';
  * package manifests, .changeset/, the components' chart/ folders), git-initialised:
  * changeset -> `changeset version` -> render, tags, and the chart-testing-like version check.
  */
-const BUMPED = 'cloudflared';
+// A component no other package depends on: changesets bumps the dependents of a bumped workspace package too.
+const BUMPED = 'netbird';
 const SUMMARY = 'Route the tunnel through the new ingress entry point';
 let repo: string;
 let components: Component[];

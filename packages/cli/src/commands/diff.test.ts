@@ -65,7 +65,7 @@ describe('idstack diff (real git, real helm, the real components)', () => {
 
     const markdown = await run(['diff', '--root', root, '--offline', '--format', 'markdown', '--exit-code']);
     expect(markdown.code).toBe(1);
-    expect(markdown.out).toMatch(/^\| authentik-db +\| 3 +\| changed \| +0 \| +0 \| +1 \| +0 \|$/m);
+    expect(markdown.out).toMatch(/^\| authentik-db +\| 4 +\| changed \| +0 \| +0 \| +1 \| +0 \|$/m);
     expect(markdown.out).toContain('```diff\n- spec.instances: 1\n+ spec.instances: 3\n```');
   });
 

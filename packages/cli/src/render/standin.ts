@@ -137,7 +137,13 @@ export function standInComponent(): Component {
     needs: [],
     charts: [{ name: 'cert-manager', repository: 'https://charts.jetstack.io', version: 'v1.21.1' }],
     options: z.object({ defect: z.string().default('none').describe('Which defect the stand-in renders.') }),
-    values: (ctx) => ({ 'cert-manager': { defect: (ctx.options as { defect: string }).defect } }),
+    // startupapicheck off as the real ingress component sets it (drift-traps reads the pinned default when present).
+    values: (ctx) => ({
+      'cert-manager': {
+        defect: (ctx.options as { defect: string }).defect,
+        startupapicheck: { enabled: false },
+      },
+    }),
     packageDir,
   } as Component;
 }

@@ -117,7 +117,14 @@ export function validateStack(
       hosts[key] = parsed.hosts[key] ?? `${h.prefix}.${parsed.domain}`;
     }
   }
-  const clashes = duplicateHosts(hosts, parsed.hosts, locate);
+  const shared = new Set(
+    components.flatMap((c) =>
+      Object.entries(c.hosts ?? {}).flatMap(([key, h]) =>
+        (h.mayShareWith ?? []).flatMap((other) => [`${key}\0${other}`, `${other}\0${key}`]),
+      ),
+    ),
+  );
+  const clashes = duplicateHosts(hosts, parsed.hosts, locate, (a, b) => shared.has(`${a}\0${b}`));
   if (clashes.length) throw new ConfigError(capped(clashes), source);
   return { ...parsed, hosts } as Stack;
 }
@@ -127,6 +134,7 @@ function duplicateHosts(
   hosts: Readonly<Record<string, string>>,
   written: Readonly<Record<string, string | undefined>>,
   locate: Locate,
+  mayShare: (a: string, b: string) => boolean,
 ): Problem[] {
   const owner = new Map<string, string>();
   const problems: Problem[] = [];
@@ -134,6 +142,7 @@ function duplicateHosts(
     ([a], [b]) => Number(written[b] !== undefined) - Number(written[a] !== undefined),
   )) {
     const first = owner.get(host);
+    if (first !== undefined && mayShare(key, first)) continue;
     if (first === undefined) {
       owner.set(host, key);
       continue;
