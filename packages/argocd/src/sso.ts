@@ -1,4 +1,4 @@
-import { ConfigError, dnsLabel, type Stack, toYaml } from '@idstack/core';
+import { type OidcClient as BaseOidcClient, ConfigError, dnsLabel, type Stack, toYaml } from '@idstack/core';
 import { z } from 'zod';
 
 /** Where Argo CD lives (its chart installs into this namespace; `$<secret>:<key>` only resolves Secrets there). */
@@ -72,20 +72,9 @@ export type SsoOptions = z.output<typeof ssoOptions>;
  * Argo CD as an OIDC client of Authentik: everything both sides must agree on, in one place. The argocd chart
  * renders `oidc.config` and `argocd-rbac-cm` from it; the README's Authentik steps (and Authentik blueprints) too.
  */
-export interface OidcClient {
+export interface OidcClient extends BaseOidcClient {
   /** Name shown on Argo CD's login button and of the Authentik application. */
   readonly name: string;
-  /** Slug of the Authentik application (fixes the issuer). */
-  readonly slug: string;
-  /** `https://<hosts.auth>/application/o/<slug>/`. */
-  readonly issuer: string;
-  readonly clientId: string;
-  /** public: PKCE only; confidential: the client also authenticates with `clientSecret`. */
-  readonly clientType: 'public' | 'confidential';
-  /** Exactly the redirect URIs Argo CD sends (register them as Strict in Authentik). */
-  readonly redirectUris: readonly string[];
-  /** The scopes Argo CD asks for (Authentik ignores ones it has no mapping for; groups come with `profile`). */
-  readonly scopes: readonly string[];
   /** Where the client secret lives (confidential only). */
   readonly clientSecret?: typeof CLIENT_SECRET;
   /** Authentik group mapped to `role:admin`. */

@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './files.js';
 export * from './helm.js';
 export * from './merge.js';
+export type { OidcClient } from './oidc.js';
 export * from './package-info.js';
 export * from './plan.js';
 export * from './text.js';

@@ -1,4 +1,4 @@
-import type { Values } from '@idstack/core';
+import type { IgnoreDifference, Values } from '@idstack/core';
 
 /**
  * Renders what Argo CD would apply for one output tree (a folder holding `charts/` and `cluster/`): the objects of
@@ -29,14 +29,8 @@ export interface ApplicationInfo {
   readonly file: string;
 }
 
-/** One `ignoreDifferences` entry of an Application. */
-export interface IgnoreRule {
-  readonly group?: string;
-  readonly kind: string;
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly jsonPointers?: readonly string[];
-  readonly jqPathExpressions?: readonly string[];
+/** One `ignoreDifferences` entry of an Application: what idstack writes, plus what Argo CD also reads. */
+export interface IgnoreRule extends IgnoreDifference {
   readonly managedFieldsManagers?: readonly string[];
 }
 

@@ -1,5 +1,5 @@
 import { authentik } from '@idstack/authentik-db';
-import type { Stack } from '@idstack/core';
+import type { OidcClient as BaseOidcClient, Stack } from '@idstack/core';
 import type { NetbirdOptions } from './options.js';
 import { STUN_PORT } from './routes.js';
 
@@ -63,19 +63,7 @@ export const relayAddress = (dataPlaneHost: string, port: number): string =>
  * redirect URIs (what the dashboard and the CLI send, byte for byte), the scopes and the client type come from.
  * The chart README's manual steps print it; an Authentik blueprint can be generated from it.
  */
-export interface OidcClient {
-  /** Client ID of the provider, also the token audience. */
-  readonly clientId: string;
-  /** Slug of the Authentik application (the issuer is https://<auth host>/application/o/<slug>/). */
-  readonly slug: string;
-  /** The issuer URL tokens must carry. */
-  readonly issuer: string;
-  /** Public (PKCE only) or confidential (with a client secret). */
-  readonly clientType: 'public' | 'confidential';
-  /** Every redirect URI, exactly: the dashboard's two, then the CLI's. */
-  readonly redirectUris: readonly string[];
-  /** Scopes the dashboard and the CLI request (space-separated in the flows). */
-  readonly scopes: readonly string[];
+export interface OidcClient extends BaseOidcClient {
   /** Grant types: authorization code (dashboard, CLI with PKCE), device code (headless `netbird up`), refresh. */
   readonly grantTypes: readonly string[];
   /** Username of the service account Netbird's IdP manager lists users with. */

@@ -61,7 +61,8 @@ const needing = () =>
   components.find((c) => c.needs.length > 0 && c.name === 'netbird') ??
   (components.find((c) => c.needs.length > 0) as (typeof components)[number]);
 
-describe.concurrent('each rule catches its defect', () => {
+// Each case renders and checks a whole stack; they run concurrently, so one case may wait on the others' helm runs.
+describe.concurrent('each rule catches its defect', { timeout: 300_000 }, () => {
   it.skipIf(!PINNED_UPSTREAM)(
     needsPinned('upstream-values: a misspelled traefik key (service.type instead of service.spec.type)'),
     async () => {
