@@ -73,7 +73,8 @@ beforeAll(async () => {
   await mirrorCharts(fromFixtureUpstream, `${web.url}/static-mirror`, { outDir: staticOut });
   mkdirSync(join(webRoot, 'static-mirror'));
   for (const f of readdirSync(staticOut)) copyFileSync(join(staticOut, f), join(webRoot, 'static-mirror', f));
-});
+  // Packs and pushes every stand-in twice over: minutes on a busy 2-core machine.
+}, 300_000);
 
 /** The OCI mirror the top-level setup fills with every pinned (stand-in) chart. */
 const OCI_MIRROR = () => `${registry.url}/mirror`;
@@ -194,7 +195,7 @@ describe('idstack release against a real OCI registry', () => {
     root = renderInto(components, { mirror: OCI_MIRROR() }, temp('release-root')).root;
     target = `${registry.url}/charts`;
     first = await release({ root, registry: target });
-  });
+  }, 300_000);
 
   it('publishes every chart at its package version', () => {
     expect(first.published.map((c) => c.name).sort()).toEqual(components.map((c) => c.name).sort());
