@@ -8,9 +8,11 @@ export {
 export { BUILT_IN_API_VERSIONS, RENDER_KUBE_VERSION } from './render/capabilities.js';
 export {
   type ApplicationRender,
+  type ApplicationRenderInput,
   type ChartPackage,
   type RenderApplicationsOptions,
   type RenderMode,
+  renderApplication,
   renderApplications,
   type StackRender,
 } from './render/render.js';

@@ -21,7 +21,8 @@ Commands:
   build      render charts/, cluster/ and stack.schema.json from stack.yaml (atomic; nothing changes on error)
   check      prove the output is what Argo CD and the upstream charts will accept (exit 1 on any failure)
   diff       what a change does to what Argo CD applies, object by object per Application, against --base
-             (default HEAD; the working tree untouched); --format text|markdown|json, --exit-code, --offline
+             (default HEAD; the working tree untouched), both rendered with their pinned upstream charts as check
+             renders them; --format text|markdown|json, --exit-code, --offline (the umbrellas' own output only)
   check      render every Application with its upstream charts as Argo CD will, and prove it is valid and permitted
              (exit 1 on any failure; pulls missing charts into the chart cache; --offline: own templates only)
   fetch      pull every pinned upstream chart into the chart cache (from its repository or the mirror) and verify
@@ -42,8 +43,9 @@ Options:
   --format <f>      diff: text (default), markdown (a pull-request comment) or json
   --exit-code       diff: exit 1 when something differs (like git diff --exit-code)
   --registry <oci>  release: the OCI registry prefix to publish to (default: source.registry in stack.yaml)
-  --mirror <url>    mirror: the mirror to fill; check, fetch: pull upstream charts from it (default: mirror in stack.yaml)
-  --chart-cache <d> check, fetch, package, bootstrap: the chart cache (default: $IDSTACK_CHART_CACHE, else
+  --mirror <url>    mirror: the mirror to fill; check, diff, fetch: pull upstream charts from it (default: mirror in
+                    stack.yaml)
+  --chart-cache <d> check, diff, fetch, package, bootstrap: the chart cache (default: $IDSTACK_CHART_CACHE, else
                     $XDG_CACHE_HOME/idstack/charts, else ~/.cache/idstack/charts)
   --offline         check, diff: no upstream charts, the umbrellas' own templates only (the report says what it
                     did not verify)

@@ -11,7 +11,8 @@ import type { DiffResult, TreeRenderer } from './types.js';
 const APPLIED = ['charts', 'cluster'] as const;
 
 /**
- * Compares two output trees (folders holding `charts/` and `cluster/`), both rendered by `renderer` at once.
+ * Compares two output trees (folders holding `charts/` and `cluster/`), both rendered by `renderer` at once
+ * (after its `prepare`).
  * `about` names the two sides for the reader.
  */
 export async function diffTrees(options: {
@@ -22,6 +23,7 @@ export async function diffTrees(options: {
   readonly head: string;
 }): Promise<DiffResult> {
   const { renderer } = options;
+  await renderer.prepare?.([options.baseRoot, options.headRoot]);
   const [baseObjects, headObjects] = await Promise.all([
     renderer.render(options.baseRoot),
     renderer.render(options.headRoot),

@@ -40,31 +40,59 @@ export function chartTreeRenderer(
   return {
     mode: options.mode,
     description: options.description,
-    render: async (root) => {
-      const apps = [...readApplications(root).values()];
-      const rendered = await mapLimit(apps, CONCURRENCY, async (app) => {
-        const dir = sourceDir(root, app.source);
-        if (!dir) {
-          throw new RenderError(
-            `Application ${app.name} (${app.file}): its source (${JSON.stringify(app.source)}) is not in this repository's charts/ or cluster/`,
-          );
-        }
-        return isChart(dir) ? renderChart(dir, app) : directoryObjects(root, dir, app.source);
-      });
-      const out = new Map<string, readonly Values[]>(apps.map((app, i) => [app.name, rendered[i] ?? []]));
-      const owned = new Set(
-        apps.flatMap((app) => {
-          const dir = sourceDir(root, app.source);
-          return dir && !isChart(dir) ? [relative(root, dir)] : [];
-        }),
-      );
-      const bootstrap = clusterDocuments(root)
-        .filter(({ file }) => !owned.has(dirname(file)))
-        .map(({ object }) => object);
-      if (bootstrap.length) out.set(BOOTSTRAP, bootstrap);
-      return out;
-    },
+    render: (root) =>
+      treeObjects(root, async (apps) => {
+        const rendered = await mapLimit(apps, CONCURRENCY, (app) =>
+          renderChart(sourceDir(root, app.source) as string, app),
+        );
+        return new Map(apps.map((app, i) => [app.name, rendered[i] ?? []]));
+      }),
   };
+}
+
+/**
+ * What Argo CD applies from one output tree, by Application: the chart sources through `renderCharts` (given the
+ * Applications whose source is a chart folder), a directory source (the root app-of-apps) as the manifests in its
+ * folder, and what no Application applies (`cluster/root.yaml`) under {@link BOOTSTRAP}. Every renderer shares it.
+ */
+export async function treeObjects(
+  root: string,
+  renderCharts: (apps: readonly ApplicationInfo[]) => Promise<ReadonlyMap<string, readonly Values[]>>,
+): Promise<Map<string, readonly Values[]>> {
+  const apps = [...readApplications(root).values()];
+  const dirs = new Map(
+    apps.map((app) => {
+      const dir = sourceDir(root, app.source);
+      if (!dir) {
+        throw new RenderError(
+          `Application ${app.name} (${app.file}): its source (${JSON.stringify(app.source)}) is not in this repository's charts/ or cluster/`,
+        );
+      }
+      return [app.name, dir];
+    }),
+  );
+  const dirOf = (app: ApplicationInfo) => dirs.get(app.name) as string;
+  const charted = await renderCharts(apps.filter((app) => isChart(dirOf(app))));
+  const out = new Map<string, readonly Values[]>(
+    apps.map((app) => {
+      const dir = dirOf(app);
+      return [
+        app.name,
+        isChart(dir) ? (charted.get(app.name) ?? []) : directoryObjects(root, dir, app.source),
+      ];
+    }),
+  );
+  const owned = new Set(
+    apps
+      .map(dirOf)
+      .filter((dir) => !isChart(dir))
+      .map((dir) => relative(root, dir)),
+  );
+  const bootstrap = clusterDocuments(root)
+    .filter(({ file }) => !owned.has(dirname(file)))
+    .map(({ object }) => object);
+  if (bootstrap.length) out.set(BOOTSTRAP, bootstrap);
+  return out;
 }
 
 const isChart = (dir: string) => existsSync(join(dir, 'Chart.yaml'));

@@ -3,13 +3,18 @@ import type { IgnoreDifference, Values } from '@idstack/core';
 /**
  * Renders what Argo CD would apply for one output tree (a folder holding `charts/` and `cluster/`): the objects of
  * every Application, by Application name. This is the one seam between the diff and how objects are obtained:
- * the offline renderer (the umbrellas' own templates) today, the full render with the upstream charts later.
+ * the offline renderer (the umbrellas' own templates) or the full render (with the pinned upstream charts).
  */
 export interface TreeRenderer {
   /** Which render this is; printed with every diff so a reader knows what was compared. */
   readonly mode: 'offline' | 'full';
   /** One sentence: what the render includes and leaves out. */
   readonly description: string;
+  /**
+   * Called once with both trees before either renders (what they need, fetched at once: the upstream charts each
+   * tree pins); may throw what keeps it from rendering. @default nothing to prepare
+   */
+  readonly prepare?: (roots: readonly string[]) => Promise<void>;
   /** The objects each Application of the tree applies, keyed by Application name; throws {@link RenderError}. */
   readonly render: (root: string) => Promise<ReadonlyMap<string, readonly Values[]>>;
 }

@@ -56,6 +56,32 @@ export interface RenderApplicationsOptions {
   readonly charts?: ReadonlyMap<string, ChartPackage>;
   /** Offline render only: a memoized own-template render to reuse (the check shares it with helm-lint). */
   readonly ownRender?: (chart: string, namespace: string) => Promise<OwnRender>;
+  /**
+   * Full render only: render each Application a second time to find output that changes between renders
+   * (`unstable`). `idstack diff` turns it off: it compares two trees, not a tree with itself. @default true
+   */
+  readonly twice?: boolean;
+  /**
+   * Full render only: how one Application is rendered. @default {@link renderApplication}; a caller may wrap it
+   * (`idstack diff` shares one render between its two trees when every input is the same).
+   */
+  readonly renderApplication?: (input: ApplicationRenderInput) => Promise<ApplicationRender>;
+}
+
+/** Everything one Application's full render depends on. */
+export interface ApplicationRenderInput {
+  /** The repository root: the umbrella is read from `<root>/charts/<chart>`. */
+  readonly root: string;
+  /** The Application to render. */
+  readonly application: ApplicationSource;
+  /** The upstream chart packages by `name@version` (the chart cache). */
+  readonly charts: ReadonlyMap<string, ChartPackage>;
+  /** The API versions the cluster serves when this Application syncs (`--api-versions`). */
+  readonly apiVersions: readonly string[];
+  /** A scratch folder of the caller's (the chart copy goes below it); removed by the caller. */
+  readonly work: string;
+  /** Render a second time and report `unstable` output. @default true */
+  readonly twice?: boolean;
 }
 
 /**
@@ -87,7 +113,9 @@ export async function renderApplications(options: RenderApplicationsOptions): Pr
     );
     return { mode: 'own', applications };
   }
-  const charts = options.charts;
+  const { charts, root } = options;
+  const render = options.renderApplication ?? renderApplication;
+  const twice = options.twice ?? true;
   const work = mkdtempSync(join(tmpdir(), 'idstack-render-'));
   try {
     const applications: ApplicationRender[] = [];
@@ -97,7 +125,9 @@ export async function renderApplications(options: RenderApplicationsOptions): Pr
       const rendered = await Promise.all(
         apps
           .filter((a) => a.wave === wave)
-          .map((application) => renderOne(options.root, application, charts, [...apiVersions], work)),
+          .map((application) =>
+            render({ root, application, charts, apiVersions: [...apiVersions], work, twice }),
+          ),
       );
       applications.push(...rendered);
       for (const v of apiVersionsOfCrds(rendered.flatMap((r) => r.objects))) apiVersions.add(v);
@@ -108,13 +138,13 @@ export async function renderApplications(options: RenderApplicationsOptions): Pr
   }
 }
 
-async function renderOne(
-  root: string,
-  application: ApplicationSource,
-  charts: ReadonlyMap<string, ChartPackage>,
-  apiVersions: readonly string[],
-  work: string,
-): Promise<ApplicationRender> {
+/**
+ * One Application's full render, as Argo CD's repo-server does it (see {@link renderApplications}): a copy of
+ * `charts/<chart>` with its dependencies from the cache, `helm template` with the Application's settings. A failure
+ * is returned (exit code, stderr), never thrown.
+ */
+export async function renderApplication(input: ApplicationRenderInput): Promise<ApplicationRender> {
+  const { root, application, charts, apiVersions, work } = input;
   const failed = (command: string, stderr: string): ApplicationRender => ({
     application,
     command,
@@ -129,7 +159,7 @@ async function renderOne(
       `helm template charts/${application.chart}`,
       `charts/${application.chart}/Chart.yaml is missing`,
     );
-  const dir = join(work, application.name);
+  const dir = mkdtempSync(join(work, `${application.name}-`));
   const copy = join(dir, application.chart);
   const prepared = chartCopyWithDependencies(source, copy, charts);
   if (prepared.missing.length)
@@ -151,7 +181,8 @@ async function renderOne(
   for (const p of application.parameters)
     args.push(p.forceString ? '--set-string' : '--set', `${p.name}=${p.value}`);
   const command = `helm ${args.filter((a) => !a.startsWith(work)).join(' ')} (chart: charts/${application.chart} + cached dependencies)`;
-  const [first, second] = await Promise.all([helm(args), helm(args)]);
+  const twice = input.twice ?? true;
+  const [first, second] = await Promise.all([helm(args), twice ? helm(args) : undefined]);
   if (first.exitCode !== 0) return failed(command, String(first.stderr));
   const objects = parseHelmOutput(String(first.stdout), application.chart);
   return {
@@ -160,10 +191,14 @@ async function renderOne(
     exitCode: 0,
     stderr: String(first.stderr),
     objects,
-    unstable:
-      second.exitCode === 0
-        ? unstableObjects(String(first.stdout), String(second.stdout))
-        : ['(second render failed)'],
+    ...(second
+      ? {
+          unstable:
+            second.exitCode === 0
+              ? unstableObjects(String(first.stdout), String(second.stdout))
+              : ['(second render failed)'],
+        }
+      : {}),
   };
 }
 

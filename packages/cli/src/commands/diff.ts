@@ -3,17 +3,21 @@ import {
   DiffUsageError,
   diffWorkingTree,
   formatDiff,
+  fullRenderer,
   offlineRenderer,
   RenderError,
   type TreeRenderer,
 } from '@idstack/diff';
+import { ChartsUnavailableError, chartCacheDir, ensureCharts } from '@idstack/release';
 import { components } from '../components.js';
 import type { CommonOptions } from '../main.js';
 
 /**
  * `idstack diff`: what Argo CD would apply for the working tree's stack.yaml against what it applies at `--base`
- * (default HEAD), object by object per Application. Exit 0 (1 with `--exit-code` when something differs), 1 when a
- * side fails to render, 2 on bad usage (no git repository, no such revision).
+ * (default HEAD), object by object per Application. Both sides go through the full render of `idstack check` (the
+ * upstream charts each side pins, from the chart cache or the mirror) unless `--offline` (the umbrellas' own output).
+ * Exit 0 (1 with `--exit-code` when something differs), 1 when a side fails to render or its charts cannot be had,
+ * 2 on bad usage (no git repository, no such revision).
  */
 export async function diffCommand(
   options: CommonOptions,
@@ -21,9 +25,23 @@ export async function diffCommand(
 ): Promise<number> {
   const stack = loadStackFile(options.config, components);
   const { files } = renderStack(components, stack);
-  // The render both sides go through. `--offline` asks for the umbrellas' own output; the full render (upstream
-  // charts from the cache or mirror) is not part of this build yet, so every diff is offline for now and says so.
-  const renderer: TreeRenderer = offlineRenderer();
+  const cacheDir = chartCacheDir(options.chartCache);
+  const mirror = options.mirror ?? stack.mirror;
+  const tty = (io.err as { isTTY?: boolean }).isTTY === true;
+  const renderer: TreeRenderer = options.offline
+    ? offlineRenderer()
+    : fullRenderer({
+        // Both sides' pins at once: a chart bump needs the base's version and the working tree's.
+        resolveCharts: async (wanted) => {
+          const result = await ensureCharts(wanted, {
+            cacheDir,
+            ...(mirror ? { mirror } : {}),
+            ...(tty ? { progress: (line: string) => io.err.write(`${line}\n`) } : {}),
+          });
+          if (result.missing.length) throw new ChartsUnavailableError(result.missing, cacheDir);
+          return result.charts;
+        },
+      });
   try {
     const result = await diffWorkingTree({
       root: options.root,
@@ -31,11 +49,6 @@ export async function diffCommand(
       files,
       renderer,
     });
-    if (!options.offline && renderer.mode === 'offline') {
-      io.err.write(
-        'idstack diff: the full render (upstream charts) is not available yet: comparing offline\n',
-      );
-    }
     // Colours only on a terminal that takes them (Node's hasColors honours NO_COLOR, FORCE_COLOR and TERM).
     const color = (io.out as { hasColors?: () => boolean }).hasColors?.() === true;
     io.out.write(formatDiff(result, options.format, { color }));
@@ -47,6 +60,12 @@ export async function diffCommand(
     }
     if (error instanceof RenderError) {
       io.err.write(`idstack diff: cannot render: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof ChartsUnavailableError) {
+      io.err.write(
+        `idstack diff: ${error.message}\n  - or compare without the upstream charts: \`idstack diff --offline\` (the umbrellas' own output; it says so).\n`,
+      );
       return 1;
     }
     throw error;
