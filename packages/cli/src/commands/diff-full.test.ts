@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DiffResult } from '@idstack/diff';
 import { cachedChart, ociTarget, pushChart } from '@idstack/release';
-import { freePort, startRegistry, type TestRegistry } from '@idstack/release/testing';
+import { freePort, packageUpstreamStandIn, startRegistry, type TestRegistry } from '@idstack/release/testing';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { components } from '../components.js';
-import { packageUpstreamStandIn } from '../render/upstream-standins.js';
 import { renderRoot, run, snapshot } from '../test-support.js';
 
 /**
