@@ -35,6 +35,11 @@ describe('.github/workflows/diff.yml', () => {
     expect(runs).toContain(
       'pnpm --silent idstack diff --base HEAD^1 --format markdown > "$RUNNER_TEMP/diff.md"',
     );
+    // The full render's upstream charts: the chart cache (its default folder) survives between runs.
+    const cache = steps.findIndex((s) => s.uses === 'actions/cache@v4');
+    expect(steps[cache]?.with?.path).toBe('~/.cache/idstack/charts');
+    expect(cache).toBeLessThan(runs.findIndex((r) => r.includes('idstack diff')));
+    expect(runs.some((r) => r.includes('idstack diff') && r.includes('--offline'))).toBe(false);
     const comment = steps.find((s) => s.run?.startsWith('bash scripts/diff-comment.sh'));
     expect(comment?.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
     expect(readFileSync(script, 'utf8')).toContain(`'${MARKDOWN_MARKER}'`);

@@ -133,7 +133,7 @@ describe('idstack diff, full render (stand-in upstream charts from a loopback mi
     const { code, out, err } = await diff(root, '--exit-code');
     expect([code, err]).toEqual([0, '']);
     expect(out).toMatch(/^idstack diff: HEAD \([0-9a-f]{7}\) → working tree\nfull render: /);
-    expect(out).toContain('No difference');
+    expect(out).toContain('No difference: Argo CD would apply exactly what it applies at the base.');
     // The upstream charts were pulled from the mirror into the given cache.
     expect(cachedChart(cacheDir, 'traefik', '41.3.0')?.source).toBe(mirror);
   });

@@ -149,7 +149,12 @@ export function headline(result: DiffResult): { compared: string; render: string
 
 /** The closing sentence: how much differs, or that nothing does. */
 export function summaryText(result: DiffResult): string {
-  if (result.identical) return 'No difference: Argo CD would apply exactly what it applies at the base.';
+  if (result.identical) {
+    // Offline, what the upstream charts make of the values is not seen: no claim about what Argo CD applies.
+    return result.mode === 'full'
+      ? 'No difference: Argo CD would apply exactly what it applies at the base.'
+      : "No difference in the Applications and the umbrellas' own templates (the upstream charts were not rendered).";
+  }
   const { summary } = result;
   const objects = summary.added + summary.removed + summary.changed + summary.moved;
   const apps = `${summary.applications} Application${summary.applications === 1 ? '' : 's'}`;
