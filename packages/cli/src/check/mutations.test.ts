@@ -1,4 +1,5 @@
 import { needsPinned, PINNED_UPSTREAM } from '@idstack/check/testing';
+import type { Values } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { addTemplate, child, editYaml, expectFinding, mutantFactory, needing } from './mutants.js';
 
