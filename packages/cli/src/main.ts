@@ -19,7 +19,6 @@ Usage: idstack <command> [options]
 
 Commands:
   build      render charts/, cluster/ and stack.schema.json from stack.yaml (atomic; nothing changes on error)
-  check      prove the output is what Argo CD and the upstream charts will accept (exit 1 on any failure)
   diff       what a change does to what Argo CD applies, object by object per Application, against --base
              (default HEAD; the working tree untouched), both rendered with their pinned upstream charts as check
              renders them; --format text|markdown|json, --exit-code, --offline (the umbrellas' own output only)
@@ -32,7 +31,8 @@ Commands:
              (--dry-run prints the commands; create the Secrets first with \`idstack secrets --create\`)
   mirror     copy every pinned upstream chart into the mirror (stack.yaml \`mirror\` or --mirror), skipping what is there
   package    helm package every chart (in a copy, dependencies from the chart cache) into dist/charts/ + index.yaml
-  release    package, then push every chart version the registry lacks (source.registry or --registry); --tag tags them
+  release    package (dependencies from the chart cache), then push every chart version the registry lacks
+             (source.registry or --registry); --tag tags them
 
 Options:
   --config <file>   the stack config (default: <root>/stack.yaml; missing = built-in defaults)
@@ -43,9 +43,9 @@ Options:
   --format <f>      diff: text (default), markdown (a pull-request comment) or json
   --exit-code       diff: exit 1 when something differs (like git diff --exit-code)
   --registry <oci>  release: the OCI registry prefix to publish to (default: source.registry in stack.yaml)
-  --mirror <url>    mirror: the mirror to fill; check, diff, fetch: pull upstream charts from it (default: mirror in
-                    stack.yaml)
-  --chart-cache <d> check, diff, fetch, package, bootstrap: the chart cache (default: $IDSTACK_CHART_CACHE, else
+  --mirror <url>    mirror: the mirror to fill; check, diff, fetch, package, release, bootstrap: pull upstream
+                    charts from it (default: mirror in stack.yaml)
+  --chart-cache <d> check, diff, fetch, package, release, bootstrap: the chart cache (default: $IDSTACK_CHART_CACHE, else
                     $XDG_CACHE_HOME/idstack/charts, else ~/.cache/idstack/charts)
   --offline         check, diff: no upstream charts, the umbrellas' own templates only (the report says what it
                     did not verify)

@@ -91,8 +91,11 @@ export async function releaseCommand(input: ReleaseCommandInput, io: Io): Promis
     const packageNames = Object.fromEntries(
       input.components.map((c) => [c.name, readPackageInfo(c.packageDir).packageName]),
     );
+    // The same dependencies as `idstack package`: from the chart cache, pulling what it lacks (mirror when set).
+    const charts = await cachedUpstreamCharts(input, io);
     const result = await release({
       root: input.root,
+      charts,
       registry,
       packageNames,
       ...(input.dist ? { distDir: input.dist } : {}),

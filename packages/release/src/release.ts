@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { parse } from 'yaml';
 import { PublishError, ReleaseError } from './errors.js';
-import { type PackagedChart, packageCharts } from './package.js';
+import { type PackagedChart, type PackageOptions, packageCharts } from './package.js';
 import { chartInRegistry, ociTarget, pushChart, withRegistryLogin } from './registry.js';
 import { tagReleases } from './tags.js';
 import { describeUnbumped, unbumpedCharts, type VersionedChart } from './version-check.js';
@@ -25,6 +25,11 @@ export interface ReleaseOptions {
   readonly tag?: boolean;
   /** npm package of each chart (for its release tag). @default `@idstack/<chart>` */
   readonly packageNames?: Readonly<Record<string, string>>;
+  /**
+   * The upstream chart packages by `name@version` (the chart cache): each chart is packaged with its dependencies
+   * from here, as `idstack package` does. @default `helm dependency build` from where Chart.yaml points
+   */
+  readonly charts?: PackageOptions['charts'];
   readonly log?: (line: string) => void;
 }
 
@@ -62,6 +67,7 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
 
   const packaged = await packageCharts({
     chartsDir,
+    ...(options.charts ? { charts: options.charts } : {}),
     outDir: options.distDir ?? join(root, 'dist', 'charts'),
     ...(options.plainHttp === undefined ? {} : { plainHttp: options.plainHttp }),
     ...(options.indexUrl ? { indexUrl: options.indexUrl } : {}),

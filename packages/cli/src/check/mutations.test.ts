@@ -1,65 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Finding } from '@idstack/check';
-import { formatReport } from '@idstack/check';
 import { needsPinned, PINNED_UPSTREAM } from '@idstack/check/testing';
-import { isPlainObject, type Values } from '@idstack/core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { components } from '../components.js';
-import { checkJson, renderRoot } from '../test-support.js';
+import type { Values } from '@idstack/core';
+import { describe, expect, it } from 'vitest';
+import { addTemplate, child, editYaml, expectFinding, mutantFactory, needing } from './mutants.js';
 
-/**
- * Each rule can fail: the default stack is rendered once, then every test copies it, injects exactly one defect and
- * asserts that `idstack check` exits 1 with a finding that names the defect. The defects are self-contained (they
- * add their own template files or keys), so the tests hold whatever the components currently render.
- */
-let base: string;
-beforeAll(() => {
-  base = renderRoot();
-});
-
-function mutated(mutate: (root: string) => void): string {
-  const root = join(mkdtempSync(join(tmpdir(), 'idstack-mutant-')), 'repo');
-  cpSync(base, root, { recursive: true });
-  mutate(root);
-  return root;
-}
-
-const editYaml = (root: string, path: string, edit: (doc: Values) => void) => {
-  const file = join(root, path);
-  const doc = (parse(readFileSync(file, 'utf8')) ?? {}) as Values;
-  edit(doc);
-  writeFileSync(file, stringify(doc));
-};
-const addTemplate = (root: string, chart: string, name: string, text: string) =>
-  writeFileSync(join(root, 'charts', chart, 'templates', name), text);
-const child = (parent: Values, key: string): Values => {
-  if (!isPlainObject(parent[key])) parent[key] = {};
-  return parent[key] as Values;
-};
-
-/** Runs the check and returns the findings of `rule` whose location contains `where`. */
-async function expectFinding(root: string, rule: string, where: string, message?: RegExp): Promise<Finding> {
-  const { code, findings } = await checkJson(root);
-  const hit = findings.find(
-    (f) =>
-      f.rule === rule &&
-      f.severity === 'error' &&
-      f.where.includes(where) &&
-      (!message || message.test(f.message)),
-  );
-  if (!hit)
-    throw new Error(`no ${rule} finding at ${where}; the check said:\n${formatReport(findings, [], 0)}`);
-  expect(code).toBe(1);
-  return hit;
-}
-
-// The last component in sync order needs something (every non-platform component does).
-const needing = () =>
-  components.find((c) => c.needs.length > 0 && c.name === 'netbird') ??
-  (components.find((c) => c.needs.length > 0) as (typeof components)[number]);
+const { mutated } = mutantFactory();
 
 // Each case renders and checks a whole stack; they run concurrently, so one case may wait on the others' helm runs.
 describe.concurrent('each rule catches its defect', { timeout: 300_000 }, () => {
