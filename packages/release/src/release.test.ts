@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type Component, helm } from '@idstack/core';
+import { type Component, helm, validateStack } from '@idstack/core';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -364,10 +364,13 @@ describe('idstack release against a real OCI registry', () => {
     const code = await releaseCommand(
       {
         root,
-        stack: {} as never,
+        stack: validateStack({}, components),
         components,
         registry: `${down.url}/charts`,
         dist: temp('down-dist'),
+        // The dependencies come from the chart cache, filled from the mirror the top-level setup filled.
+        mirror: OCI_MIRROR(),
+        chartCache: temp('down-cache'),
       },
       { out: out.stream, err: err.stream },
     );

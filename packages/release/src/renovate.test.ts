@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe('renovate.json', () => {
+// Renovate starts slowly (a large CLI, seconds idle, a minute on a busy 2-core machine).
+describe('renovate.json', { timeout: 300_000 }, () => {
   it("passes Renovate's own config validator (strict), which does reject a broken config", async () => {
     const ok = await execa(
       process.execPath,
