@@ -231,7 +231,7 @@ const ROWS: readonly Row[] = [
       '--mirror',
       mirror,
       '--registry',
-      `${registry.url}/${root.split('/').pop()}`,
+      `${registry.url}/${root.split('/').pop()?.toLowerCase()}`,
       '--dist',
       join(root, 'dist-r'),
     ],

@@ -57,9 +57,7 @@ describe('the invalid-config corpus', () => {
     const before = hashTree(root);
     expect(Object.keys(before).length).toBeGreaterThan(10);
     for (const command of ['build', 'check']) {
-      const started = performance.now();
       const { code, err } = await run([command, '--root', root, '--config', join(corpus, file)]);
-      if (command === 'build') expect(performance.now() - started, `build ${file}`).toBeLessThan(1000);
       expect(code, `${command} ${file}: ${err}`).toBe(2);
       expect(err, `${command} ${file} names the file`).toMatch(
         new RegExp(`^idstack ${command}: \\S*${basename(file).replace('.', '\\.')} is invalid:\n`),
