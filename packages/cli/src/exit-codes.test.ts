@@ -2,12 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCharts, ociTarget, pinnedCharts, pushChart } from '@idstack/release';
-import { startRegistry, type TestRegistry } from '@idstack/release/testing';
+import { packageUpstreamStandIn, startRegistry, type TestRegistry } from '@idstack/release/testing';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { components } from './components.js';
 import { EXIT } from './main.js';
-import { packageMinimalChart } from './render/standin.js';
 import { run, snapshot, tempRoot } from './test-support.js';
 
 /**
@@ -29,7 +28,7 @@ beforeAll(async () => {
   for (const chart of pinnedCharts(components))
     await pushChart(
       ociTarget(mirror),
-      await packageMinimalChart(chart.name, chart.version),
+      await packageUpstreamStandIn(chart.name, chart.version),
       `${chart.name} stand-in`,
     );
   fullCache = emptyDir('cache');

@@ -189,6 +189,34 @@ export async function ensureCharts(
   };
 }
 
+/** Where a command takes the upstream charts from, as the user chose. */
+export interface ChartSource {
+  /** The cache folder (`--chart-cache`). @default {@link chartCacheDir}'s choice */
+  readonly chartCache?: string;
+  /** The mirror (`--mirror`, else stack.yaml `mirror`). @default each chart's own repository */
+  readonly mirror?: string;
+  /** One line per chart (commands pass it on a TTY only). @default silent */
+  readonly progress?: (line: string) => void;
+}
+
+/**
+ * Every wanted chart from the cache, pulling what it lacks: what check, diff, bootstrap and release share. Throws
+ * {@link ChartsUnavailableError} (every missing chart and every way out) when one cannot be had.
+ */
+export async function requireCharts(
+  wanted: readonly WantedChart[],
+  source: ChartSource,
+): Promise<ReadonlyMap<string, CachedChart>> {
+  const cacheDir = chartCacheDir(source.chartCache);
+  const result = await ensureCharts(wanted, {
+    cacheDir,
+    ...(source.mirror ? { mirror: source.mirror } : {}),
+    ...(source.progress ? { progress: source.progress } : {}),
+  });
+  if (result.missing.length) throw new ChartsUnavailableError(result.missing, cacheDir);
+  return result.charts;
+}
+
 /** Moves a pulled package into the cache with its record, atomically (a half-written entry never looks valid). */
 function store(cacheDir: string, record: ChartRecord, tgz: string): CachedChart {
   const dir = join(cacheDir, record.name, record.version);

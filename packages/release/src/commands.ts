@@ -1,6 +1,6 @@
 import type { Component, Stack } from '@idstack/core';
 import { planStack, readPackageInfo } from '@idstack/core';
-import { ChartsUnavailableError, chartCacheDir, ensureCharts } from './chart-cache.js';
+import { requireCharts } from './chart-cache.js';
 import { ReleaseError } from './errors.js';
 import { mirrorCharts } from './mirror.js';
 import { packageCharts } from './package.js';
@@ -115,17 +115,15 @@ export async function releaseCommand(input: ReleaseCommandInput, io: Io): Promis
  * mirror when set); throws {@link ChartsUnavailableError} listing what cannot be had.
  */
 async function cachedUpstreamCharts(input: ReleaseCommandInput, io: Io) {
-  const cacheDir = chartCacheDir(input.chartCache);
   const mirror = input.mirror ?? input.stack.mirror;
   const wanted = planStack(input.components, input.stack).components.flatMap((p) => p.component.charts);
-  const tty = (io.err as { isTTY?: boolean }).isTTY === true;
-  const result = await ensureCharts(wanted, {
-    cacheDir,
+  return requireCharts(wanted, {
+    ...(input.chartCache ? { chartCache: input.chartCache } : {}),
     ...(mirror ? { mirror } : {}),
-    ...(tty ? { progress: (line: string) => io.err.write(`${line}\n`) } : {}),
+    ...((io.err as { isTTY?: boolean }).isTTY === true
+      ? { progress: (line: string) => io.err.write(`${line}\n`) }
+      : {}),
   });
-  if (result.missing.length) throw new ChartsUnavailableError(result.missing, cacheDir);
-  return result.charts;
 }
 
 async function report(command: string, io: Io, run: () => Promise<void>): Promise<number> {

@@ -2,9 +2,8 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ociTarget, pushChart } from '@idstack/release';
-import { startRegistry, type TestRegistry } from '@idstack/release/testing';
+import { packageUpstreamStandIn, startRegistry, type TestRegistry } from '@idstack/release/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { packageMinimalChart } from '../render/standin.js';
 import { run, snapshot, tempRoot } from '../test-support.js';
 
 /**
@@ -23,7 +22,7 @@ beforeAll(async () => {
     ['tetragon', '1.7.0'],
     ['argo-cd', '10.1.1'],
   ] as const)
-    await pushChart(ociTarget(mirror), await packageMinimalChart(name, version), `${name} stand-in`);
+    await pushChart(ociTarget(mirror), await packageUpstreamStandIn(name, version), `${name} stand-in`);
 });
 afterAll(async () => {
   await registry?.stop();

@@ -9,10 +9,11 @@ import {
   planStack,
   toolBinary,
 } from '@idstack/core';
-import { ChartsUnavailableError, chartCacheDir, ensureCharts } from '@idstack/release';
+import { type CachedChart, ChartsUnavailableError, chartCacheDir, requireCharts } from '@idstack/release';
 import { execa } from 'execa';
 import { components } from '../components.js';
 import type { CommonOptions, Io } from '../main.js';
+import { chartSource } from './chart-source.js';
 
 /** One command of the bootstrap sequence. */
 export interface BootstrapStep {
@@ -78,18 +79,15 @@ export function bootstrapSteps(plan: Plan, root: string, copies: string): Bootst
 export async function bootstrapCommand(options: CommonOptions, io: Io): Promise<number> {
   const stack = loadStackFile(options.config, components);
   const plan = planStack(components, stack);
-  const cacheDir = chartCacheDir(options.chartCache);
-  const mirror = options.mirror ?? stack.mirror;
-  const { charts, missing } = await ensureCharts(
-    bootstrapComponents(plan).flatMap((c) => c.charts),
-    {
-      cacheDir,
-      ...(mirror ? { mirror } : {}),
-      ...((io.err as { isTTY?: boolean }).isTTY ? { progress: (l: string) => io.err.write(`${l}\n`) } : {}),
-    },
-  );
-  if (missing.length) {
-    io.err.write(`idstack bootstrap: ${new ChartsUnavailableError(missing, cacheDir).message}\n`);
+  let charts: ReadonlyMap<string, CachedChart>;
+  try {
+    charts = await requireCharts(
+      bootstrapComponents(plan).flatMap((c) => c.charts),
+      chartSource(options, stack, io),
+    );
+  } catch (error) {
+    if (!(error instanceof ChartsUnavailableError)) throw error;
+    io.err.write(`idstack bootstrap: ${error.message}\n`);
     return 1;
   }
   const copies = mkdtempSync(join(tmpdir(), 'idstack-bootstrap-'));
@@ -102,7 +100,7 @@ export async function bootstrapCommand(options: CommonOptions, io: Io): Promise<
       );
     if (options.dryRun)
       io.out.write(
-        `# chart copies with their dependencies from ${cacheDir}: ${copies} (left for these commands)\n`,
+        `# chart copies with their dependencies from ${chartCacheDir(options.chartCache)}: ${copies} (left for these commands)\n`,
       );
     for (const step of bootstrapSteps(plan, options.root, copies)) {
       io.out.write(`# ${step.why}\n${step.tool} ${step.args.join(' ')}\n`);

@@ -1,8 +1,9 @@
 import { checkStack, formatReport } from '@idstack/check';
 import { loadStackFile, planStack } from '@idstack/core';
-import { ChartsUnavailableError, chartCacheDir, ensureCharts } from '@idstack/release';
+import { type CachedChart, ChartsUnavailableError, requireCharts } from '@idstack/release';
 import { components } from '../components.js';
 import type { CommonOptions, Io } from '../main.js';
+import { chartSource } from './chart-source.js';
 
 /**
  * `idstack check`: the config, then the upstream charts of the enabled components from the chart cache (pulling
@@ -12,22 +13,16 @@ import type { CommonOptions, Io } from '../main.js';
 export async function checkCommand(options: CommonOptions, io: Io): Promise<number> {
   const started = performance.now();
   const stack = loadStackFile(options.config, components);
-  let charts: Awaited<ReturnType<typeof ensureCharts>>['charts'] | undefined;
+  let charts: ReadonlyMap<string, CachedChart> | undefined;
   if (!options.offline) {
-    const cacheDir = chartCacheDir(options.chartCache);
-    const mirror = options.mirror ?? stack.mirror;
     const wanted = planStack(components, stack).components.flatMap((p) => p.component.charts);
-    const tty = (io.err as { isTTY?: boolean }).isTTY === true;
-    const result = await ensureCharts(wanted, {
-      cacheDir,
-      ...(mirror ? { mirror } : {}),
-      ...(tty ? { progress: (line: string) => io.err.write(`${line}\n`) } : {}),
-    });
-    if (result.missing.length) {
-      io.err.write(`idstack check: ${new ChartsUnavailableError(result.missing, cacheDir).message}\n`);
+    try {
+      charts = await requireCharts(wanted, chartSource(options, stack, io));
+    } catch (error) {
+      if (!(error instanceof ChartsUnavailableError)) throw error;
+      io.err.write(`idstack check: ${error.message}\n`);
       return 1;
     }
-    charts = result.charts;
   }
   const report = await checkStack({
     root: options.root,

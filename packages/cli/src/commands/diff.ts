@@ -8,9 +8,10 @@ import {
   RenderError,
   type TreeRenderer,
 } from '@idstack/diff';
-import { ChartsUnavailableError, chartCacheDir, ensureCharts } from '@idstack/release';
+import { ChartsUnavailableError, requireCharts } from '@idstack/release';
 import { components } from '../components.js';
-import type { CommonOptions } from '../main.js';
+import type { CommonOptions, Io } from '../main.js';
+import { chartSource } from './chart-source.js';
 
 /**
  * `idstack diff`: what Argo CD would apply for the working tree's stack.yaml against what it applies at `--base`
@@ -19,29 +20,13 @@ import type { CommonOptions } from '../main.js';
  * Exit 0 (1 with `--exit-code` when something differs), 1 when a side fails to render or its charts cannot be had,
  * 2 on bad usage (no git repository, no such revision).
  */
-export async function diffCommand(
-  options: CommonOptions,
-  io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream },
-): Promise<number> {
+export async function diffCommand(options: CommonOptions, io: Io): Promise<number> {
   const stack = loadStackFile(options.config, components);
   const { files } = renderStack(components, stack);
-  const cacheDir = chartCacheDir(options.chartCache);
-  const mirror = options.mirror ?? stack.mirror;
-  const tty = (io.err as { isTTY?: boolean }).isTTY === true;
   const renderer: TreeRenderer = options.offline
     ? offlineRenderer()
-    : fullRenderer({
-        // Both sides' pins at once: a chart bump needs the base's version and the working tree's.
-        resolveCharts: async (wanted) => {
-          const result = await ensureCharts(wanted, {
-            cacheDir,
-            ...(mirror ? { mirror } : {}),
-            ...(tty ? { progress: (line: string) => io.err.write(`${line}\n`) } : {}),
-          });
-          if (result.missing.length) throw new ChartsUnavailableError(result.missing, cacheDir);
-          return result.charts;
-        },
-      });
+    : // Both sides' pins at once: a chart bump needs the base's version and the working tree's.
+      fullRenderer({ resolveCharts: (wanted) => requireCharts(wanted, chartSource(options, stack, io)) });
   try {
     const result = await diffWorkingTree({
       root: options.root,

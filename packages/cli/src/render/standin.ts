@@ -147,25 +147,3 @@ export function standInComponent(): Component {
     packageDir,
   } as Component;
 }
-
-/**
- * TEST STAND-IN: a minimal chart named and versioned like a pinned upstream one (one ConfigMap of our own), so an
- * umbrella depending on `<name> <version>` resolves it. Returns the packaged chart.
- */
-export async function packageMinimalChart(name: string, version: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-standin-'));
-  const chart = join(dir, name);
-  mkdirSync(join(chart, 'templates'), { recursive: true });
-  writeFileSync(
-    join(chart, 'Chart.yaml'),
-    `apiVersion: v2\nname: ${name}\nversion: ${version}\ndescription: TEST STAND-IN\n`,
-  );
-  writeFileSync(
-    join(chart, 'templates', 'stand-in.yaml'),
-    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-${name}-stand-in\ndata: {}\n`,
-  );
-  const out = join(dir, 'out');
-  const result = await helm(['package', chart, '--destination', out]);
-  if (result.exitCode !== 0) throw new Error(`helm package of the ${name} stand-in failed: ${result.stderr}`);
-  return join(out, readdirSync(out)[0] as string);
-}
