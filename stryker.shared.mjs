@@ -2,11 +2,15 @@
 // In place, because each package's vitest config imports ../../vitest.shared.ts, which a sandbox copy lacks;
 // Stryker restores the sources when it ends (also on Ctrl-C).
 
-/** @param {string[]} mutate the source files whose mutants the package's own tests must kill */
-export function strykerConfig(mutate) {
+/**
+ * @param {string[]} mutate the source files whose mutants the tests must kill
+ * @param {{ configFile: string, dir?: string }} [vitest] the vitest config whose tests judge them, and the folder its
+ *   `include` patterns start from (Stryker passes `dir` to vitest itself) (default: the package's own tests)
+ */
+export function strykerConfig(mutate, vitest = { configFile: 'vitest.config.ts' }) {
   return {
     testRunner: 'vitest',
-    vitest: { configFile: 'vitest.config.ts' },
+    vitest,
     // pnpm does not hoist the runner next to @stryker-mutator/core, so it is named by path.
     plugins: [
       new URL('./node_modules/@stryker-mutator/vitest-runner/dist/src/index.js', import.meta.url).pathname,

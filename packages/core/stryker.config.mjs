@@ -1,11 +1,15 @@
+// @ts-nocheck
 import { strykerConfig } from '../../stryker.shared.mjs';
 
-export default strykerConfig([
-  'src/waves.ts',
-  'src/write.ts',
-  'src/plan.ts',
-  'src/build.ts',
-  'src/config/load.ts',
-  'src/config/schema.ts',
-  'src/config/names.ts',
-]);
+export default strykerConfig(
+  [
+    'src/waves.ts',
+    'src/write.ts',
+    'src/plan.ts',
+    'src/build.ts',
+    'src/config/load.ts',
+    'src/config/schema.ts',
+    'src/config/names.ts',
+  ],
+  { configFile: 'vitest.mutation.config.ts', dir: '..' },
+);
