@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -76,9 +76,44 @@ async function locateTool(tool: Tool): Promise<string> {
   return target;
 }
 
-/** Runs helm; never throws on a non-zero exit (callers report it). */
+/**
+ * How many CPU-bound helm processes (`template`, `lint`, `package`) run at once: one per core. More only compete
+ * for the same cores and memory, and starve the parsing of the renders that are already done.
+ */
+export const HELM_JOBS = Math.max(1, availableParallelism());
+const CPU_BOUND = new Set(['template', 'lint', 'package']);
+
+/** Runs tasks with at most `slots` of them at once, the others waiting in order of arrival. */
+export function createLimiter(slots: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, so a newcomer cannot overtake it.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+const inHelmSlot = createLimiter(HELM_JOBS);
+
+/**
+ * Runs helm; never throws on a non-zero exit (callers report it). CPU-bound commands wait for a free core
+ * ({@link HELM_JOBS}); network-bound ones (`pull`, `push`, `registry`) start at once.
+ */
 export async function helm(args: readonly string[], options: { cwd?: string } = {}) {
   const bin = await helmBinary();
+  const run = () => helmProcess(bin, args, options);
+  return CPU_BOUND.has(args[0] ?? '') ? inHelmSlot(run) : run();
+}
+
+function helmProcess(bin: string, args: readonly string[], options: { cwd?: string }) {
   return execa(bin, args, {
     reject: false,
     cwd: options.cwd,

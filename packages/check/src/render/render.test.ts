@@ -2,9 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readEntry, writeEntry } from '../cache.js';
 import { readOutput } from '../run.js';
 import { applicationSources } from './applications.js';
-import { renderApplications } from './render.js';
+import { BUILT_IN_API_VERSIONS } from './capabilities.js';
+import { type ApplicationRenderInput, renderApplication, renderApplications } from './render.js';
 
 /** A repository root with charts/<name> (no dependencies) and the Applications that render them. */
 function repo(charts: Record<string, Record<string, string>>, apps: Record<string, string>): string {
@@ -124,6 +126,44 @@ data:
         widgets: 'true',
       },
     });
+  });
+
+  it('starts an Application before its wave with the API versions it last had, and never keeps a wrong guess', async () => {
+    const calls: { app: string; widget: boolean }[] = [];
+    const recording = (input: ApplicationRenderInput) => {
+      calls.push({
+        app: input.application.name,
+        widget: input.apiVersions.includes('demo.test/v1/Widget'),
+      });
+      return renderApplication(input);
+    };
+    const [, appSource] = applicationSources(readOutput(root));
+    if (!appSource) throw new Error('no app');
+    const entry = `api-versions/${appSource.name}/${appSource.chart}`;
+    // A stale record (the CRD of wave 0 missing): rendered with it, then again with the right versions.
+    writeEntry(entry, [...BUILT_IN_API_VERSIONS]);
+    const stale = await renderApplications({
+      root,
+      output: readOutput(root),
+      charts: new Map(),
+      renderApplication: recording,
+    });
+    expect(calls.filter((c) => c.app === 'app')).toEqual([
+      { app: 'app', widget: false },
+      { app: 'app', widget: true },
+    ]);
+    expect(stale.applications[1]?.objects[0]?.object).toMatchObject({ data: { widgets: 'true' } });
+    expect(readEntry<string[]>(entry)).toContain('demo.test/v1/Widget');
+    // The record now holds the right versions: the early render is the one kept, nothing renders twice.
+    calls.length = 0;
+    const warm = await renderApplications({
+      root,
+      output: readOutput(root),
+      charts: new Map(),
+      renderApplication: recording,
+    });
+    expect(calls.filter((c) => c.app === 'app')).toEqual([{ app: 'app', widget: true }]);
+    expect(warm.applications[1]?.objects[0]?.object).toMatchObject({ data: { widgets: 'true' } });
   });
 
   it('reports a chart that does not render, with helm’s reason', async () => {

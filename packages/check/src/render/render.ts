@@ -9,6 +9,7 @@ import {
   isPlainObject,
 } from '@idstack/core';
 
+import { readEntry, writeEntry } from '../cache.js';
 import type { K8sObject, OwnRender } from '../types.js';
 import { type ApplicationSource, applicationSources } from './applications.js';
 import { apiVersionsOfCrds, BUILT_IN_API_VERSIONS, RENDER_KUBE_VERSION } from './capabilities.js';
@@ -90,8 +91,10 @@ export interface ApplicationRenderInput {
  * `helm template` with the Application's release name, destination namespace, `valueFiles`, `values` /
  * `valuesObject` and `parameters`, `--include-crds` (unless `skipCrds`), the Kubernetes version and the API
  * versions the cluster serves at that point of the sync: the built-in ones plus the CRDs of earlier waves.
- * Every Application is rendered twice (concurrently) to find output that changes between renders; Applications
- * of one wave render concurrently. The reusable pipeline step behind `idstack check` (and `idstack diff`).
+ * Every Application is rendered twice to find output that changes between renders. Renders run concurrently (one
+ * helm process per core): an Application starts before its wave with the API versions it was last rendered with,
+ * and is rendered again should they differ from its wave's. The reusable pipeline step behind `idstack check` (and
+ * `idstack diff`).
  */
 export async function renderApplications(options: RenderApplicationsOptions): Promise<StackRender> {
   const apps = applicationSources(options.output);
@@ -117,17 +120,34 @@ export async function renderApplications(options: RenderApplicationsOptions): Pr
   const render = options.renderApplication ?? renderApplication;
   const twice = options.twice ?? true;
   const work = mkdtempSync(join(tmpdir(), 'idstack-render-'));
+  const renderWith = (application: ApplicationSource, apiVersions: readonly string[]) =>
+    render({ root, application, charts, apiVersions, work, twice });
   try {
+    // An Application's API versions are the CRDs of the earlier waves, known only once those are rendered. Waiting
+    // wave by wave leaves the cores idle, so every Application whose API versions a previous run recorded starts
+    // at once with those; a guess that proves wrong below is rendered again with the right ones (never used).
+    const guesses = new Map<ApplicationSource, { versions: string[]; render: Promise<ApplicationRender> }>();
+    for (const application of apps) {
+      const versions = readEntry<string[]>(apiVersionsEntry(application));
+      if (!Array.isArray(versions)) continue;
+      const started = renderWith(application, versions);
+      started.catch(() => {}); // a discarded guess must not surface as an unhandled rejection
+      guesses.set(application, { versions, render: started });
+    }
     const applications: ApplicationRender[] = [];
     const apiVersions = new Set(BUILT_IN_API_VERSIONS);
     const waves = [...new Set(apps.map((a) => a.wave))].sort((a, b) => a - b);
     for (const wave of waves) {
+      const served = [...apiVersions];
       const rendered = await Promise.all(
         apps
           .filter((a) => a.wave === wave)
-          .map((application) =>
-            render({ root, application, charts, apiVersions: [...apiVersions], work, twice }),
-          ),
+          .map((application) => {
+            const guess = guesses.get(application);
+            if (guess && sameSet(guess.versions, served)) return guess.render;
+            writeEntry(apiVersionsEntry(application), served);
+            return renderWith(application, served);
+          }),
       );
       applications.push(...rendered);
       for (const v of apiVersionsOfCrds(rendered.flatMap((r) => r.objects))) apiVersions.add(v);
@@ -137,6 +157,15 @@ export async function renderApplications(options: RenderApplicationsOptions): Pr
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/** Where the API versions an Application was last rendered with are kept (the next run's guess). */
+const apiVersionsEntry = (application: ApplicationSource) =>
+  `api-versions/${application.name}/${application.chart}`;
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((v) => set.has(v));
+};
 
 /**
  * One Application's full render, as Argo CD's repo-server does it (see {@link renderApplications}): a copy of
@@ -184,7 +213,7 @@ export async function renderApplication(input: ApplicationRenderInput): Promise<
   const twice = input.twice ?? true;
   const [first, second] = await Promise.all([helm(args), twice ? helm(args) : undefined]);
   if (first.exitCode !== 0) return failed(command, String(first.stderr));
-  const objects = parseHelmOutput(String(first.stdout), application.chart);
+  const objects = parseHelmOutput(String(first.stdout), application.chart, `render/${application.name}`);
   return {
     application,
     command,
