@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter, HELM_JOBS } from './helm.js';
+import { createLimiter, HELM_JOBS, helm } from './helm.js';
 
 /** A task that stays running until released, recording how many tasks run at the same time. */
 function gate(counter: { now: number; most: number }) {
@@ -50,5 +50,29 @@ describe('createLimiter (how many helm processes run at once)', () => {
 
   it('uses one slot per core', () => {
     expect(HELM_JOBS).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('helm (one process, output collected)', () => {
+  it('returns the exit code and the output without its final newline', async () => {
+    const ok = await helm(['version', '--short']);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/^v\d+\.\d+\.\d+\S*$/);
+    const bad = await helm(['template', '/nonexistent/chart']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/^Error: .*\/nonexistent\/chart.*[^\n]$/s);
+  });
+
+  it('reports a helm that cannot be started as exit code 127, saying why', async () => {
+    const saved = process.env.IDSTACK_HELM;
+    process.env.IDSTACK_HELM = '/nonexistent/helm';
+    try {
+      const result = await helm(['version']);
+      expect(result.exitCode).toBe(127);
+      expect(result.stderr).toContain('cannot run /nonexistent/helm');
+    } finally {
+      if (saved === undefined) delete process.env.IDSTACK_HELM;
+      else process.env.IDSTACK_HELM = saved;
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -107,23 +108,58 @@ const inHelmSlot = createLimiter(HELM_JOBS);
  * Runs helm; never throws on a non-zero exit (callers report it). CPU-bound commands wait for a free core
  * ({@link HELM_JOBS}); network-bound ones (`pull`, `push`, `registry`) start at once.
  */
-export async function helm(args: readonly string[], options: { cwd?: string } = {}) {
+export async function helm(args: readonly string[], options: { cwd?: string } = {}): Promise<HelmResult> {
   const bin = await helmBinary();
   const run = () => helmProcess(bin, args, options);
   return CPU_BOUND.has(args[0] ?? '') ? inHelmSlot(run) : run();
 }
 
-function helmProcess(bin: string, args: readonly string[], options: { cwd?: string }) {
-  return execa(bin, args, {
-    reject: false,
-    cwd: options.cwd,
-    // No user config, cache or repositories leak into the result.
-    env: {
-      HELM_CONFIG_HOME: join(tmpdir(), 'idstack-helm-config'),
-      HELM_CACHE_HOME: join(tmpdir(), 'idstack-helm-cache'),
-    },
+/** What a helm run gave: its exit code and output (each without its final newline). */
+export interface HelmResult {
+  /** The exit code; 127 when helm could not be started (`stderr` says why). */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * One helm process, its output collected as bytes and decoded once (renders are megabytes: a plain child process
+ * costs a fraction of execa's per-chunk handling, and the check starts dozens of them).
+ */
+function helmProcess(bin: string, args: readonly string[], options: { cwd?: string }): Promise<HelmResult> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // No user config, cache or repositories leak into the result.
+      env: {
+        ...process.env,
+        HELM_CONFIG_HOME: join(tmpdir(), 'idstack-helm-config'),
+        HELM_CACHE_HOME: join(tmpdir(), 'idstack-helm-cache'),
+      },
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let failure: Error | undefined;
+    child.once('error', (error) => {
+      failure = error;
+    });
+    child.once('close', (code) => {
+      resolve({
+        exitCode: failure ? 127 : (code ?? 1),
+        stdout: withoutFinalNewline(Buffer.concat(stdout).toString('utf8')),
+        stderr: failure
+          ? `cannot run ${bin}: ${failure.message}`
+          : withoutFinalNewline(Buffer.concat(stderr).toString('utf8')),
+      });
+    });
   });
 }
+
+const withoutFinalNewline = (text: string) =>
+  text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
 
 /**
  * Copies a chart without its upstream dependencies (Chart.yaml `dependencies` dropped): the documented way to lint
