@@ -16,6 +16,10 @@ describe('cachedChunks (parsed helm output kept between runs)', () => {
     const again = cachedChunks(scope, ['a', 'c'], parse);
     expect(parsed).toEqual(['c']);
     expect(again[0]).toEqual({ chunk: 'a', nan: Number.NaN, inf: Number.POSITIVE_INFINITY, nothing: null });
+    // The same text again (a warm re-check): nothing is parsed.
+    parsed.length = 0;
+    expect(cachedChunks(scope, ['a', 'c'], parse).map((v) => v.chunk)).toEqual(['a', 'c']);
+    expect(parsed).toEqual([]);
     // Only the latest call's chunks are kept: 'b' is parsed again.
     parsed.length = 0;
     cachedChunks(scope, ['b'], parse);

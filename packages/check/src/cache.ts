@@ -110,27 +110,27 @@ export function cachedValidator(schema: object, dialect: Dialect): ValidateFunct
  */
 export function cachedChunks<T>(scope: string, chunks: readonly string[], parse: (chunk: string) => T): T[] {
   const entry = join(CACHE_DIR, `c-${hash(CACHE_VERSION, scope)}.bin`);
-  let previous = new Map<string, T>();
+  // One hash of everything first: a warm re-check (the common case) needs no per-chunk hashing at all.
+  const whole = hash(...chunks);
+  let previous: { whole?: string; values?: T[]; chunks: Map<string, T> } = { chunks: new Map() };
   if (existsSync(entry)) {
     try {
-      previous = deserialize(readFileSync(entry)) as Map<string, T>;
+      previous = deserialize(readFileSync(entry)) as typeof previous;
+      if (!(previous.chunks instanceof Map)) previous = { chunks: new Map() };
     } catch {
       // corrupt entry: parse everything below
     }
   }
+  if (previous.whole === whole && previous.values?.length === chunks.length) return previous.values;
   const current = new Map<string, T>();
-  let missed = false;
   const values = chunks.map((chunk) => {
     const key = hash(chunk);
-    let value = current.get(key) ?? previous.get(key);
-    if (value === undefined) {
-      value = parse(chunk);
-      missed = true;
-    }
+    let value = current.get(key) ?? previous.chunks.get(key);
+    if (value === undefined) value = parse(chunk);
     current.set(key, value);
     return value;
   });
-  if (missed || current.size !== previous.size) writeAtomically(entry, serialize(current));
+  writeAtomically(entry, serialize({ whole, values, chunks: current }));
   return values;
 }
 

@@ -3,6 +3,7 @@ import {
   chmodSync,
   cpSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -229,8 +230,20 @@ export function chartCopyWithDependencies(
   for (const dep of chartYaml?.dependencies ?? []) {
     const [name, version] = [String(dep.name), String(dep.version)];
     const pkg = packages.get(`${name}@${version}`);
-    if (pkg) cpSync(pkg.file, join(into, `${name}-${version}.tgz`));
+    if (pkg) linkOrCopy(pkg.file, join(into, `${name}-${version}.tgz`));
     else missing.push(`${name} ${version}`);
   }
   return { missing };
+}
+
+/**
+ * A hard link to `file` (the cache's package: megabytes that helm only reads, and a check makes a dozen copies),
+ * else a copy (another filesystem, or links not allowed). Replacing the link later never touches the cache's file.
+ */
+function linkOrCopy(file: string, to: string): void {
+  try {
+    linkSync(file, to);
+  } catch {
+    cpSync(file, to);
+  }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +165,32 @@ data:
     });
     expect(calls.filter((c) => c.app === 'app')).toEqual([{ app: 'app', widget: true }]);
     expect(warm.applications[1]?.objects[0]?.object).toMatchObject({ data: { widgets: 'true' } });
+  });
+
+  it('compares with the previous render when every input is identical, and with a second render otherwise', async () => {
+    const name = `stable-${randomUUID().slice(0, 8)}`;
+    const chart = {
+      'Chart.yaml': CHART(name),
+      'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: "1"\n',
+      'templates/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  y: "2"\n',
+    };
+    const stable = repo({ [name]: chart }, { [name]: application(name, 0, `      releaseName: ${name}`) });
+    const render = async (at: string) =>
+      (await renderApplications({ root: at, output: readOutput(at), charts: new Map() })).applications[0];
+    expect((await render(stable))?.unstable).toEqual([]);
+    const record = readEntry<{ inputs: string; stdout: string }>(`render-record/${name}`);
+    expect(record?.stdout).toContain('name: b');
+    // Same inputs: the check compares with the recorded render. A record that differs (as a random value would
+    // make it) is reported, so the comparison really happens.
+    writeEntry(`render-record/${name}`, { ...record, stdout: record?.stdout.replace('y: "2"', 'y: "3"') });
+    expect((await render(stable))?.unstable).toEqual([`ConfigMap/b (${name}/templates/b.yaml)`]);
+    // Another input (a value file of the chart): no comparable record, so two fresh renders, identical.
+    writeEntry(`render-record/${name}`, { ...record, stdout: 'something else' });
+    const changed = repo(
+      { [name]: { ...chart, 'values.yaml': 'unused: true\n' } },
+      { [name]: application(name, 0, `      releaseName: ${name}`) },
+    );
+    expect((await render(changed))?.unstable).toEqual([]);
   });
 
   it('reports a chart that does not render, with helm’s reason', async () => {
