@@ -82,7 +82,7 @@ console.log(
   `bare helm template, ${apps.length} umbrellas with dependencies: ${s(b)} (rounds: ${bareMs.map(s).join(', ')})`,
 );
 console.log(
-  `idstack check, warm cache (renders each twice, all rules):   ${s(c)} (rounds: ${checkMs.map(s).join(', ')})`,
+  `idstack check, warm cache (two renders compared, all rules): ${s(c)} (rounds: ${checkMs.map(s).join(', ')})`,
 );
 console.log(
   `ratio: ${(c / b).toFixed(2)}x (goal <= 2.5x${c / b <= 2.5 ? ': met' : ': NOT met'}); check under 2 s: ${c < 2000 ? 'yes' : 'no'}`,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
 import type { ValidateFunction } from 'ajv';
 import { Ajv } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -25,7 +26,7 @@ const CACHE_VERSION = `1-${AJV_VERSION}`;
 
 const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 32);
 
-function writeAtomically(file: string, content: string): void {
+function writeAtomically(file: string, content: string | Buffer): void {
   try {
     mkdirSync(CACHE_DIR, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
@@ -99,4 +100,51 @@ export function cachedValidator(schema: object, dialect: Dialect): ValidateFunct
   }
   loaded.set(key, validate);
   return validate;
+}
+
+/**
+ * The values of each text in `chunks`, from `parse`, reusing what the previous call with the same `scope` parsed
+ * (matched by content hash). For helm output: an unchanged object is not parsed again, so a re-check after a small
+ * change parses only what changed. Stored with v8's serializer (keeps every value YAML can produce, NaN included);
+ * only the chunks of the latest call are kept.
+ */
+export function cachedChunks<T>(scope: string, chunks: readonly string[], parse: (chunk: string) => T): T[] {
+  const entry = join(CACHE_DIR, `c-${hash(CACHE_VERSION, scope)}.bin`);
+  // One hash of everything first: a warm re-check (the common case) needs no per-chunk hashing at all.
+  const whole = hash(...chunks);
+  let previous: { whole?: string; values?: T[]; chunks: Map<string, T> } = { chunks: new Map() };
+  if (existsSync(entry)) {
+    try {
+      previous = deserialize(readFileSync(entry)) as typeof previous;
+      if (!(previous.chunks instanceof Map)) previous = { chunks: new Map() };
+    } catch {
+      // corrupt entry: parse everything below
+    }
+  }
+  if (previous.whole === whole && previous.values?.length === chunks.length) return previous.values;
+  const current = new Map<string, T>();
+  const values = chunks.map((chunk) => {
+    const key = hash(chunk);
+    let value = current.get(key) ?? previous.chunks.get(key);
+    if (value === undefined) value = parse(chunk);
+    current.set(key, value);
+    return value;
+  });
+  writeAtomically(entry, serialize({ whole, values, chunks: current }));
+  return values;
+}
+
+/** A small JSON value kept between runs under `name` (undefined when absent or unreadable). */
+export function readEntry<T>(name: string): T | undefined {
+  const entry = join(CACHE_DIR, `e-${hash(CACHE_VERSION, name)}.json`);
+  try {
+    return JSON.parse(readFileSync(entry, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps `value` (JSON) under `name` for {@link readEntry} of a later run. */
+export function writeEntry(name: string, value: unknown): void {
+  writeAtomically(join(CACHE_DIR, `e-${hash(CACHE_VERSION, name)}.json`), JSON.stringify(value));
 }

@@ -16,18 +16,21 @@ export function defaultUpstreamDir(): string | undefined {
 
 /** Builds what every rule sees; renders (helm) and parses lazily, each at most once. */
 export function createCheckContext(
-  base: Pick<CheckContext, 'root' | 'components' | 'stack' | 'plan' | 'output' | 'rendered'> & {
+  input: Pick<CheckContext, 'root' | 'components' | 'stack' | 'plan' | 'output' | 'rendered'> & {
     readonly upstreamDir?: string;
     /** A shared reader of the pinned data (tests that check many renders read it once); its dir wins. */
     readonly upstream?: Upstream;
     /** The upstream chart packages by `name@version` (the chart cache): a full render. Without: own templates. */
     readonly charts?: ReadonlyMap<string, ChartPackage>;
+    /** The full render of `charts`, already started by the caller (else started on first use). */
+    readonly stackRender?: Promise<StackRender>;
   },
 ): CheckContext {
+  const { stackRender: started, ...base } = input;
   const upstreamDir = base.upstream ? base.upstream.dir : (base.upstreamDir ?? defaultUpstreamDir());
   const renders = new Map<string, Promise<OwnRender>>();
   let cluster: K8sObject[] | undefined;
-  let stackRender: Promise<StackRender> | undefined;
+  let stackRender: Promise<StackRender> | undefined = started;
   const unverified = new Set<string>();
   const namespaceOf = (chart: string) =>
     base.plan.components.find((p) => p.component.name === chart)?.component.namespace ?? 'default';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { type Component, type FileMap, readTree, renderStack, type Stack } from '@idstack/core';
+import { type Component, type FileMap, helmBinary, readTree, renderStack, type Stack } from '@idstack/core';
 import { createCheckContext } from './context.js';
-import type { ChartPackage } from './render/render.js';
+import { type ChartPackage, renderApplications, type StackRender } from './render/render.js';
 import type { RuleResult } from './report.js';
 import { certificateOrder } from './rules/certificate-order.js';
 import { deterministic } from './rules/deterministic.js';
@@ -103,16 +103,27 @@ export async function checkStack(
   selected: readonly Rule[] = rules,
 ): Promise<CheckReport> {
   const started = performance.now();
+  const output = readOutput(input.root);
+  // The full render is helm's work on the other cores: start it before the stack is rendered in memory, and let
+  // its first helm processes spawn before this thread turns to that synchronous work.
+  let stackRender: Promise<StackRender> | undefined;
+  if (input.charts) {
+    await helmBinary();
+    stackRender = renderApplications({ root: input.root, output, charts: input.charts });
+    stackRender.catch(() => {}); // a failure surfaces where the rules await it
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const { plan, files } = renderStack(input.components, input.stack);
   const ctx = createCheckContext({
     root: input.root,
     components: input.components,
     stack: input.stack,
     plan,
-    output: readOutput(input.root),
+    output,
     rendered: files,
     ...(input.upstreamDir ? { upstreamDir: input.upstreamDir } : {}),
     ...(input.charts ? { charts: input.charts } : {}),
+    ...(stackRender ? { stackRender } : {}),
   });
   const results = await runChecks(ctx, selected);
   const findings = results.flatMap((r) => r.findings);

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
   existsSync,
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -10,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -76,19 +78,89 @@ async function locateTool(tool: Tool): Promise<string> {
   return target;
 }
 
-/** Runs helm; never throws on a non-zero exit (callers report it). */
-export async function helm(args: readonly string[], options: { cwd?: string } = {}) {
+/**
+ * How many CPU-bound helm processes (`template`, `lint`, `package`) run at once: one per core. More only compete
+ * for the same cores and memory, and starve the parsing of the renders that are already done.
+ */
+export const HELM_JOBS = Math.max(1, availableParallelism());
+const CPU_BOUND = new Set(['template', 'lint', 'package']);
+
+/** Runs tasks with at most `slots` of them at once, the others waiting in order of arrival. */
+export function createLimiter(slots: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, so a newcomer cannot overtake it.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+const inHelmSlot = createLimiter(HELM_JOBS);
+
+/**
+ * Runs helm; never throws on a non-zero exit (callers report it). CPU-bound commands wait for a free core
+ * ({@link HELM_JOBS}); network-bound ones (`pull`, `push`, `registry`) start at once.
+ */
+export async function helm(args: readonly string[], options: { cwd?: string } = {}): Promise<HelmResult> {
   const bin = await helmBinary();
-  return execa(bin, args, {
-    reject: false,
-    cwd: options.cwd,
-    // No user config, cache or repositories leak into the result.
-    env: {
-      HELM_CONFIG_HOME: join(tmpdir(), 'idstack-helm-config'),
-      HELM_CACHE_HOME: join(tmpdir(), 'idstack-helm-cache'),
-    },
+  const run = () => helmProcess(bin, args, options);
+  return CPU_BOUND.has(args[0] ?? '') ? inHelmSlot(run) : run();
+}
+
+/** What a helm run gave: its exit code and output (each without its final newline). */
+export interface HelmResult {
+  /** The exit code; 127 when helm could not be started (`stderr` says why). */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * One helm process, its output collected as bytes and decoded once (renders are megabytes: a plain child process
+ * costs a fraction of execa's per-chunk handling, and the check starts dozens of them).
+ */
+function helmProcess(bin: string, args: readonly string[], options: { cwd?: string }): Promise<HelmResult> {
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // No user config, cache or repositories leak into the result.
+      env: {
+        ...process.env,
+        HELM_CONFIG_HOME: join(tmpdir(), 'idstack-helm-config'),
+        HELM_CACHE_HOME: join(tmpdir(), 'idstack-helm-cache'),
+      },
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    let failure: Error | undefined;
+    child.once('error', (error) => {
+      failure = error;
+    });
+    child.once('close', (code) => {
+      resolve({
+        exitCode: failure ? 127 : (code ?? 1),
+        stdout: withoutFinalNewline(Buffer.concat(stdout).toString('utf8')),
+        stderr: failure
+          ? `cannot run ${bin}: ${failure.message}`
+          : withoutFinalNewline(Buffer.concat(stderr).toString('utf8')),
+      });
+    });
   });
 }
+
+const withoutFinalNewline = (text: string) =>
+  text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
 
 /**
  * Copies a chart without its upstream dependencies (Chart.yaml `dependencies` dropped): the documented way to lint
@@ -158,8 +230,20 @@ export function chartCopyWithDependencies(
   for (const dep of chartYaml?.dependencies ?? []) {
     const [name, version] = [String(dep.name), String(dep.version)];
     const pkg = packages.get(`${name}@${version}`);
-    if (pkg) cpSync(pkg.file, join(into, `${name}-${version}.tgz`));
+    if (pkg) linkOrCopy(pkg.file, join(into, `${name}-${version}.tgz`));
     else missing.push(`${name} ${version}`);
   }
   return { missing };
+}
+
+/**
+ * A hard link to `file` (the cache's package: megabytes that helm only reads, and a check makes a dozen copies),
+ * else a copy (another filesystem, or links not allowed). Replacing the link later never touches the cache's file.
+ */
+function linkOrCopy(file: string, to: string): void {
+  try {
+    linkSync(file, to);
+  } catch {
+    cpSync(file, to);
+  }
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPlainObject, lintAndRenderOwnTemplates, type Values } from '@idstack/core';
 import { parseAllDocuments } from 'yaml';
+import { cachedChunks } from '../cache.js';
 import type { K8sObject, OwnRender } from '../types.js';
 
 /** `helm lint --strict` and `helm template` of a chart's own templates (dependencies stripped), parsed. */
@@ -20,24 +21,37 @@ export async function renderOwn(
   return { lint, template, objects };
 }
 
-/** Splits `helm template` output into objects, each with the template file it came from (`# Source:`). */
-export function parseHelmOutput(stdout: string, chart: string): K8sObject[] {
+/**
+ * Splits `helm template` output into objects, each with the template file it came from (`# Source:`). With a
+ * `cacheScope` (one per Application), the objects parsed by the previous run under that scope are reused where the
+ * text is the same: a warm check does not parse megabytes of unchanged CRDs again.
+ */
+export function parseHelmOutput(stdout: string, chart: string, cacheScope?: string): K8sObject[] {
+  const chunks = stdout.split(/^---[ \t]*$/m);
+  const values = cacheScope
+    ? cachedChunks(cacheScope, chunks, documentValues)
+    : chunks.map((chunk) => documentValues(chunk));
   const out: K8sObject[] = [];
-  for (const chunk of stdout.split(/^---[ \t]*$/m)) {
+  chunks.forEach((chunk, i) => {
     const source = /^# Source: [^/\n]+\/(.+)$/m.exec(chunk)?.[1];
     const file = `charts/${chart}/${source ?? 'templates'}`;
-    out.push(...parseObjects(chunk, file, chart));
-  }
+    for (const object of values[i] ?? []) out.push({ object, file, chart });
+  });
   return out;
 }
 
 /** The objects of a (multi-document) YAML text; empty documents are skipped, unparsable ones too. */
 export function parseObjects(text: string, file: string, chart: string): K8sObject[] {
-  const out: K8sObject[] = [];
+  return documentValues(text).map((object) => ({ object, file, chart }));
+}
+
+/** The mappings among the documents of a YAML text (what Kubernetes would take as objects). */
+function documentValues(text: string): Values[] {
+  const out: Values[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length) continue;
     const value = doc.toJS() as unknown;
-    if (isPlainObject(value)) out.push({ object: value as Values, file, chart });
+    if (isPlainObject(value)) out.push(value as Values);
   }
   return out;
 }

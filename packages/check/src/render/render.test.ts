@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readEntry, writeEntry } from '../cache.js';
 import { readOutput } from '../run.js';
 import { applicationSources } from './applications.js';
-import { renderApplications } from './render.js';
+import { BUILT_IN_API_VERSIONS } from './capabilities.js';
+import { type ApplicationRenderInput, renderApplication, renderApplications } from './render.js';
 
 /** A repository root with charts/<name> (no dependencies) and the Applications that render them. */
 function repo(charts: Record<string, Record<string, string>>, apps: Record<string, string>): string {
@@ -124,6 +127,70 @@ data:
         widgets: 'true',
       },
     });
+  });
+
+  it('starts an Application before its wave with the API versions it last had, and never keeps a wrong guess', async () => {
+    const calls: { app: string; widget: boolean }[] = [];
+    const recording = (input: ApplicationRenderInput) => {
+      calls.push({
+        app: input.application.name,
+        widget: input.apiVersions.includes('demo.test/v1/Widget'),
+      });
+      return renderApplication(input);
+    };
+    const [, appSource] = applicationSources(readOutput(root));
+    if (!appSource) throw new Error('no app');
+    const entry = `api-versions/${appSource.name}/${appSource.chart}`;
+    // A stale record (the CRD of wave 0 missing): rendered with it, then again with the right versions.
+    writeEntry(entry, [...BUILT_IN_API_VERSIONS]);
+    const stale = await renderApplications({
+      root,
+      output: readOutput(root),
+      charts: new Map(),
+      renderApplication: recording,
+    });
+    expect(calls.filter((c) => c.app === 'app')).toEqual([
+      { app: 'app', widget: false },
+      { app: 'app', widget: true },
+    ]);
+    expect(stale.applications[1]?.objects[0]?.object).toMatchObject({ data: { widgets: 'true' } });
+    expect(readEntry<string[]>(entry)).toContain('demo.test/v1/Widget');
+    // The record now holds the right versions: the early render is the one kept, nothing renders twice.
+    calls.length = 0;
+    const warm = await renderApplications({
+      root,
+      output: readOutput(root),
+      charts: new Map(),
+      renderApplication: recording,
+    });
+    expect(calls.filter((c) => c.app === 'app')).toEqual([{ app: 'app', widget: true }]);
+    expect(warm.applications[1]?.objects[0]?.object).toMatchObject({ data: { widgets: 'true' } });
+  });
+
+  it('compares with the previous render when every input is identical, and with a second render otherwise', async () => {
+    const name = `stable-${randomUUID().slice(0, 8)}`;
+    const chart = {
+      'Chart.yaml': CHART(name),
+      'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: "1"\n',
+      'templates/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  y: "2"\n',
+    };
+    const stable = repo({ [name]: chart }, { [name]: application(name, 0, `      releaseName: ${name}`) });
+    const render = async (at: string) =>
+      (await renderApplications({ root: at, output: readOutput(at), charts: new Map() })).applications[0];
+    expect((await render(stable))?.unstable).toEqual([]);
+    const record = readEntry<{ inputs: string; stdout: string }>(`render-record/${name}`);
+    expect(record?.stdout).toContain('name: b');
+    // Same inputs: the check compares with the recorded render. A record that differs (as a random value would
+    // make it) is reported, so the comparison really happens.
+    writeEntry(`render-record/${name}`, { ...record, stdout: record?.stdout.replace('y: "2"', 'y: "3"') });
+    expect((await render(stable))?.unstable).toEqual([`ConfigMap/b (${name}/templates/b.yaml)`]);
+    // Another input (a value file of the chart): no comparable record, so two fresh renders, identical.
+    writeEntry(`render-record/${name}`, { ...record, stdout: 'something else' });
+    const changed = repo(
+      { [name]: { ...chart, 'values.yaml': 'unused: true\n' } },
+      { [name]: application(name, 0, `      releaseName: ${name}`) },
+    );
+    expect((await render(changed))?.unstable).toEqual([]);
   });
 
   it('reports a chart that does not render, with helm’s reason', async () => {

@@ -1,4 +1,14 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  type Dirent,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -6,9 +16,11 @@ import {
   chartCopyWithDependencies,
   type FileMap,
   helm,
+  helmBinary,
   isPlainObject,
 } from '@idstack/core';
 
+import { readEntry, writeEntry } from '../cache.js';
 import type { K8sObject, OwnRender } from '../types.js';
 import { type ApplicationSource, applicationSources } from './applications.js';
 import { apiVersionsOfCrds, BUILT_IN_API_VERSIONS, RENDER_KUBE_VERSION } from './capabilities.js';
@@ -90,8 +102,10 @@ export interface ApplicationRenderInput {
  * `helm template` with the Application's release name, destination namespace, `valueFiles`, `values` /
  * `valuesObject` and `parameters`, `--include-crds` (unless `skipCrds`), the Kubernetes version and the API
  * versions the cluster serves at that point of the sync: the built-in ones plus the CRDs of earlier waves.
- * Every Application is rendered twice (concurrently) to find output that changes between renders; Applications
- * of one wave render concurrently. The reusable pipeline step behind `idstack check` (and `idstack diff`).
+ * Every Application is rendered twice to find output that changes between renders. Renders run concurrently (one
+ * helm process per core): an Application starts before its wave with the API versions it was last rendered with,
+ * and is rendered again should they differ from its wave's. The reusable pipeline step behind `idstack check` (and
+ * `idstack diff`).
  */
 export async function renderApplications(options: RenderApplicationsOptions): Promise<StackRender> {
   const apps = applicationSources(options.output);
@@ -117,26 +131,54 @@ export async function renderApplications(options: RenderApplicationsOptions): Pr
   const render = options.renderApplication ?? renderApplication;
   const twice = options.twice ?? true;
   const work = mkdtempSync(join(tmpdir(), 'idstack-render-'));
+  const renderWith = (application: ApplicationSource, apiVersions: readonly string[]) =>
+    render({ root, application, charts, apiVersions, work, twice });
   try {
+    // An Application's API versions are the CRDs of the earlier waves, known only once those are rendered. Waiting
+    // wave by wave leaves the cores idle, so every Application whose API versions a previous run recorded starts
+    // at once with those; a guess that proves wrong below is rendered again with the right ones (never used).
+    const guesses = new Map<ApplicationSource, { versions: string[]; render: Promise<ApplicationRender> }>();
+    for (const application of apps) {
+      const versions = readEntry<string[]>(apiVersionsEntry(application));
+      if (!Array.isArray(versions)) continue;
+      const started = renderWith(application, versions);
+      started.catch(() => {}); // a discarded guess must not surface as an unhandled rejection
+      guesses.set(application, { versions, render: started });
+    }
     const applications: ApplicationRender[] = [];
     const apiVersions = new Set(BUILT_IN_API_VERSIONS);
     const waves = [...new Set(apps.map((a) => a.wave))].sort((a, b) => a - b);
     for (const wave of waves) {
+      const served = [...apiVersions];
       const rendered = await Promise.all(
         apps
           .filter((a) => a.wave === wave)
-          .map((application) =>
-            render({ root, application, charts, apiVersions: [...apiVersions], work, twice }),
-          ),
+          .map((application) => {
+            const guess = guesses.get(application);
+            if (guess && sameSet(guess.versions, served)) return guess.render;
+            writeEntry(apiVersionsEntry(application), served);
+            return renderWith(application, served);
+          }),
       );
       applications.push(...rendered);
       for (const v of apiVersionsOfCrds(rendered.flatMap((r) => r.objects))) apiVersions.add(v);
     }
     return { mode: 'full', applications };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // Removed while the rules run (the process exits only once it is gone): megabytes of copies cost this
+    // thread half a second to unlink synchronously.
+    rm(work, { recursive: true, force: true }).catch(() => {});
   }
 }
+
+/** Where the API versions an Application was last rendered with are kept (the next run's guess). */
+const apiVersionsEntry = (application: ApplicationSource) =>
+  `api-versions/${application.name}/${application.chart}`;
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((v) => set.has(v));
+};
 
 /**
  * One Application's full render, as Argo CD's repo-server does it (see {@link renderApplications}): a copy of
@@ -182,24 +224,81 @@ export async function renderApplication(input: ApplicationRenderInput): Promise<
     args.push(p.forceString ? '--set-string' : '--set', `${p.name}=${p.value}`);
   const command = `helm ${args.filter((a) => !a.startsWith(work)).join(' ')} (chart: charts/${application.chart} + cached dependencies)`;
   const twice = input.twice ?? true;
-  const [first, second] = await Promise.all([helm(args), twice ? helm(args) : undefined]);
+  // The other render to compare with may be the previous check's, when every input of it was byte-identical.
+  const inputs = twice ? await renderInputs(args, dir, application.values) : undefined;
+  const recordName = `render-record/${application.name}`;
+  const record = inputs ? readEntry<RenderRecord>(recordName) : undefined;
+  const earlier = record && record.inputs === inputs ? record.stdout : undefined;
+  const [first, second] = await Promise.all([
+    helm(args),
+    twice && earlier === undefined ? helm(args) : undefined,
+  ]);
   if (first.exitCode !== 0) return failed(command, String(first.stderr));
-  const objects = parseHelmOutput(String(first.stdout), application.chart);
+  const stdout = String(first.stdout);
+  const objects = parseHelmOutput(stdout, application.chart, `render/${application.name}`);
+  let unstable: string[] | undefined;
+  if (earlier !== undefined) unstable = unstableObjects(earlier, stdout);
+  else if (second)
+    unstable =
+      second.exitCode === 0 ? unstableObjects(stdout, String(second.stdout)) : ['(second render failed)'];
+  if (inputs && earlier !== stdout) writeEntry(recordName, { inputs, stdout } satisfies RenderRecord);
   return {
     application,
     command,
     exitCode: 0,
     stderr: String(first.stderr),
     objects,
-    ...(second
-      ? {
-          unstable:
-            second.exitCode === 0
-              ? unstableObjects(String(first.stdout), String(second.stdout))
-              : ['(second render failed)'],
-        }
-      : {}),
+    ...(unstable ? { unstable } : {}),
   };
+}
+
+/**
+ * One render of an Application and everything it depended on: with the same inputs, the next check compares its
+ * render with this one instead of rendering twice. Two renders are compared either way; the earlier one is only
+ * older (which makes a clock in the output more likely to show, not less).
+ */
+interface RenderRecord {
+  /** {@link renderInputs}. */
+  readonly inputs: string;
+  readonly stdout: string;
+}
+
+/**
+ * A digest of everything a `helm template` run reads: its arguments (the scratch folder's name left out), every
+ * file of the chart copy (the umbrella and its dependency packages), the Application's values, and the helm binary.
+ */
+async function renderInputs(
+  args: readonly string[],
+  dir: string,
+  values: string | undefined,
+): Promise<string> {
+  const digest = createHash('sha256');
+  const bin = await helmBinary();
+  // helm on PATH is named without a folder: the file it resolves to, as the shell finds it.
+  const candidates = bin.includes('/')
+    ? [bin]
+    : (process.env.PATH ?? '').split(':').map((folder) => join(folder, bin));
+  let binary = bin;
+  for (const candidate of candidates) {
+    try {
+      const stat = statSync(candidate);
+      binary = `${candidate}\0${stat.size}\0${stat.mtimeMs}`;
+      break;
+    } catch {
+      // not in this folder
+    }
+  }
+  digest.update(`${binary}\0${RENDER_KUBE_VERSION}\0${values ?? ''}\0`);
+  for (const arg of args) digest.update(`${arg.split(dir).join('<dir>')}\0`);
+  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
+  for (const file of files) {
+    digest.update(`${file.slice(dir.length)}\0`);
+    digest.update(readFileSync(file));
+  }
+  return digest.digest('hex');
 }
 
 /** `kind/name` of every object whose text differs between two renders (matched by their `# Source:` and order). */

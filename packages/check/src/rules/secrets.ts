@@ -2,17 +2,23 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { isPlainObject, type Values } from '@idstack/core';
-import { lintSource } from '@secretlint/core';
-import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import type { SecretLintCoreConfig } from '@secretlint/types';
 import { parse } from 'yaml';
 import { describeObject } from '../context.js';
 import { isOwnObject, renderedObjects } from '../crds.js';
 import type { Finding, Rule } from '../types.js';
 
-const SECRETLINT: SecretLintCoreConfig = {
-  rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }],
-};
+/** secretlint and its preset, loaded when the rule runs: a check's helm processes start without waiting for them. */
+async function secretlint() {
+  const [{ lintSource }, { creator: recommended }] = await Promise.all([
+    import('@secretlint/core'),
+    import('@secretlint/secretlint-rule-preset-recommend'),
+  ]);
+  const config: SecretLintCoreConfig = {
+    rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }],
+  };
+  return { lintSource, config };
+}
 
 /**
  * No secret value anywhere in the output: secretlint's recommended preset over charts/, cluster/ and packaged
@@ -34,12 +40,13 @@ export const secrets: Rule = {
         ? (path.split('/')[path.startsWith('dist/') ? 2 : 1] as string).replace(/-[0-9][^/]*\.tgz$/, '')
         : 'cluster';
 
+    const { lintSource, config } = await secretlint();
     const scans = await Promise.all(
       files.map(async ([path, content]) => {
         const ext = /\.[^./]+$/.exec(path)?.[0] ?? '';
         const result = await lintSource({
           source: { content, filePath: join(ctx.root, path), ext, contentType: 'text' },
-          options: { config: SECRETLINT, maskSecrets: true, noPhysicFilePath: true },
+          options: { config, maskSecrets: true, noPhysicFilePath: true },
         });
         return { path, messages: result.messages };
       }),
