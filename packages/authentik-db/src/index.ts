@@ -18,8 +18,9 @@ import {
   SECRET_KEY_SECRET,
 } from './naming.js';
 import { options } from './options.js';
-import { protectedUis, values } from './values.js';
+import { identity, protectedUis, stackBlueprints, values } from './values.js';
 
+export { BLUEPRINT_FILE, BLUEPRINTS_CONFIGMAP, BUILT_IN, DEVICE_CODE_FLOW } from './blueprints.js';
 export { authentikFullname, authentikServerService, POSTGRES, WAVES } from './naming.js';
 export { PROTECTABLE, type Protectable } from './options.js';
 
@@ -66,18 +67,19 @@ export default defineComponent({
   options,
   values,
   knobs,
-  secrets: ({ options: o }) => [
+  identity,
+  secrets: (ctx) => [
     {
       name: SECRET_KEY_SECRET.name,
       purpose:
         "Authentik's AUTHENTIK_SECRET_KEY (signs cookies, derives unique ids). Never change it after the first start.",
       keys: [{ key: SECRET_KEY_SECRET.key, description: 'at least 50 random characters', random: true }],
     },
-    ...(o.backup
+    ...(ctx.options.backup
       ? [
           {
             name: BACKUP_SECRET.name,
-            purpose: `S3 credentials CNPG uses to write base backups and WAL of ${POSTGRES.cluster} to ${o.backup.destinationPath}.`,
+            purpose: `S3 credentials CNPG uses to write base backups and WAL of ${POSTGRES.cluster} to ${ctx.options.backup.destinationPath}.`,
             keys: [
               { key: BACKUP_SECRET.accessKeyId, description: 'S3 access key id' },
               { key: BACKUP_SECRET.secretAccessKey, description: 'S3 secret access key' },
@@ -85,6 +87,8 @@ export default defineComponent({
           },
         ]
       : []),
+    // Copies of the credentials other components hold, which the blueprints read (client secrets, app passwords).
+    ...stackBlueprints(ctx).secrets,
   ],
   manualSteps: ({ stack, options: o, enabled }) => [
     `Open https://${stack.hosts.auth}/if/flow/initial-setup/ as soon as Authentik is up and create the admin (akadmin) user: until then anyone reaching the host can.`,

@@ -1,7 +1,14 @@
 import { argocdServer } from '@idstack/argocd';
 import { hubbleUi, podCidr } from '@idstack/cilium-tetragon';
-import { type ComponentContext, ConfigError, type Values } from '@idstack/core';
+import {
+  type ComponentContext,
+  ConfigError,
+  type IdentityDeclaration,
+  type ProtectedHost,
+  type Values,
+} from '@idstack/core';
 import { clusterIssuer, traefik } from '@idstack/ingress';
+import { BLUEPRINTS_CONFIGMAP, type Blueprints, blueprints } from './blueprints.js';
 import type { Knobs } from './knobs.js';
 import {
   AUTHENTIK_NAMING,
@@ -31,11 +38,36 @@ const DEFAULT_PROTECT: readonly Protectable[] = ['hubble'];
 
 /** What each protectable UI is: the component that installs it, its host key and its Service. */
 const PROTECTED_UIS: Readonly<
-  Record<Protectable, { component: string; hostKey: string; service: typeof hubbleUi | typeof argocdServer }>
+  Record<
+    Protectable,
+    { component: string; hostKey: string; title: string; service: typeof hubbleUi | typeof argocdServer }
+  >
 > = {
-  hubble: { component: 'cilium-tetragon', hostKey: 'hubble', service: hubbleUi },
-  argocd: { component: 'argocd', hostKey: 'argocd', service: argocdServer },
+  hubble: { component: 'cilium-tetragon', hostKey: 'hubble', title: 'Hubble UI', service: hubbleUi },
+  argocd: { component: 'argocd', hostKey: 'argocd', title: 'Argo CD', service: argocdServer },
 };
+
+/** The Authentik application of each UI behind forward-auth (its proxy provider is bound to the embedded outpost). */
+export function protectedHosts(ctx: ComponentContext<Options>): ProtectedHost[] {
+  return protectedRoutes(ctx).map((route) => ({
+    slug: `${route.name}-forward-auth`,
+    name: `${PROTECTED_UIS[route.name as Protectable].title} (forward auth)`,
+    host: route.host,
+  }));
+}
+
+/** authentik-db's own identity needs: the UIs it serves behind forward-auth. */
+export function identity(ctx: ComponentContext<Options>): IdentityDeclaration {
+  return { protectedHosts: protectedHosts(ctx) };
+}
+
+/** The blueprints of every enabled component's identity declaration (this one's included). */
+export function stackBlueprints(ctx: ComponentContext<Options>): Blueprints {
+  const identities = ctx.identities();
+  const componentOf = (namespace: string) =>
+    identities.find((i) => i.namespace === namespace)?.component ?? namespace;
+  return blueprints(identities, ctx.stack.hosts.auth as string, componentOf);
+}
 
 /**
  * The UIs behind forward-auth: `protect` as written, else the default, which follows the config: Hubble UI while its
@@ -102,6 +134,7 @@ function ownValues(ctx: ComponentContext<Options>): Knobs {
       syncWave: String(WAVES.routes),
     },
     protectedRoutes: protectedRoutes(ctx),
+    blueprints: { configMap: BLUEPRINTS_CONFIGMAP, files: { ...stackBlueprints(ctx).files } },
     routing: {
       entryPoint: traefik.httpsEntryPoint,
       clusterIssuer: clusterIssuer(stack.acme.environment),
@@ -126,6 +159,7 @@ export function values(ctx: ComponentContext<Options>): Values {
   const { stack } = ctx;
   const authHost = stack.hosts.auth as string;
   const pods = podCidr(stack);
+  const { env } = stackBlueprints(ctx);
   return {
     'cloudnative-pg': {
       // The Cluster CR below needs the CRDs; they are over 256 KiB, hence server-side apply on the Application.
@@ -148,10 +182,14 @@ export function values(ctx: ComponentContext<Options>): Values {
           // proxy: Traefik's pods (which keep cloudflared's header, see ingress trustedProxies). Narrower than
           // Authentik's default (every private range); comma-separated, as Authentik reads lists from the env.
           ...(pods ? [{ name: 'AUTHENTIK_LISTEN__TRUSTED_PROXY_CIDRS', value: pods }] : []),
+          // The credentials the blueprints read with !Env (client secrets, app passwords), from Secret copies.
+          ...env.map((e) => fromSecret(e.name, e.secret, e.key)),
         ],
         // Server and worker start only once the CNPG Cluster (an earlier wave) is healthy.
         deploymentAnnotations: { [WAVE]: String(WAVES.authentik) },
       },
+      // Generated blueprints (see blueprints.ts): mounted into the worker, which applies them and re-applies changes.
+      blueprints: { configMaps: [BLUEPRINTS_CONFIGMAP] },
       server: {
         ingress: {
           enabled: true,

@@ -3,7 +3,7 @@ import authentikDb from '@idstack/authentik-db';
 import cloudflared from '@idstack/cloudflared';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
-import { oidcClient, relayAddress, SECRETS } from './management-config.js';
+import { netbirdIdentity, oidcClient, relayAddress, SECRETS } from './management-config.js';
 import { netbirdOptions } from './options.js';
 import {
   DASHBOARD_VERSION,
@@ -22,6 +22,7 @@ export {
   CLI_REDIRECTS,
   MANAGEMENT_ENV,
   managementConfig,
+  netbirdIdentity,
   type OidcClient,
   oidcClient,
   oidcClientOf,
@@ -72,6 +73,10 @@ export default defineComponent({
   options: netbirdOptions,
   knobs,
   values: netbirdValues,
+  identity: (ctx) => {
+    const { host, authHost } = hostsOf(ctx);
+    return netbirdIdentity(oidcClient(host, authHost, ctx.options));
+  },
   secrets: ({ options }) => [
     {
       name: SECRETS.relay.name,
@@ -97,13 +102,15 @@ export default defineComponent({
       keys: [
         {
           key: SECRETS.authentik.serviceAccountPassword,
-          description: `Password (app password token) of the Authentik service account "${options.oidc.serviceAccount}" (see the manual steps).`,
+          description: `App password of the Authentik service account "${options.oidc.serviceAccount}": Authentik's blueprint sets the token to this value.`,
+          random: true,
         },
         ...(options.oidc.confidentialClient
           ? [
               {
                 key: SECRETS.authentik.clientSecret,
-                description: `Client secret of the Authentik OAuth2 provider "${options.oidc.clientId}".`,
+                description: `Client secret of the Authentik OAuth2 provider "${options.oidc.clientId}": Authentik's blueprint sets it to this value.`,
+                random: true,
               },
             ]
           : []),
