@@ -116,6 +116,91 @@ describe('generated blueprints', () => {
   });
 });
 
+describe("the user's own apps (applications)", () => {
+  const APPS = {
+    ...STACK,
+    components: {
+      'authentik-db': {
+        applications: [
+          {
+            slug: 'grafana',
+            name: 'Grafana',
+            oidc: {
+              namespace: 'monitoring',
+              redirectUris: ['https://grafana.homelab.example.org/login/generic_oauth'],
+            },
+          },
+          {
+            slug: 'whoami',
+            name: 'whoami',
+            protect: {
+              host: 'whoami.homelab.example.org',
+              service: { name: 'whoami', namespace: 'apps', port: 80 },
+            },
+          },
+        ],
+      },
+    },
+  };
+
+  it('become a confidential OAuth2 provider (secret random, copied for Authentik) and a forward-auth route', async () => {
+    const apps = renderComponent(authentikDb, APPS);
+    const { entries, text } = await blueprintOf(apps);
+    const grafana = entries.find(
+      (e) => e.model === 'authentik_providers_oauth2.oauth2provider' && attrs(e).client_id === 'grafana',
+    );
+    expect(attrs(grafana).redirect_uris).toEqual([
+      {
+        matching_mode: 'strict',
+        url: 'https://grafana.homelab.example.org/login/generic_oauth',
+        redirect_uri_type: 'authorization',
+      },
+    ]);
+    expect(text).toContain('client_secret: !Env IDSTACK_MONITORING_GRAFANA_AUTHENTIK_CLIENT_SECRET');
+    const secrets = apps.plan.components.find((p) => p.component.name === 'authentik-db')?.secrets ?? [];
+    expect(secrets.find((s) => s.name === 'grafana-authentik')).toMatchObject({
+      namespace: 'monitoring',
+      keys: [{ key: 'clientSecret', random: true }],
+    });
+    expect(secrets.find((s) => s.name === 'monitoring-grafana-authentik')?.keys[0]?.copyOf).toEqual({
+      namespace: 'monitoring',
+      name: 'grafana-authentik',
+      key: 'clientSecret',
+    });
+    const proxy = entries.find(
+      (e) =>
+        e.model === 'authentik_providers_proxy.proxyprovider' &&
+        attrs(e).external_host === 'https://whoami.homelab.example.org',
+    );
+    expect(attrs(entries.find((e) => e.model === 'authentik_outposts.outpost')).providers).toContain(
+      proxy?.id,
+    );
+    const objects = await renderOwnTemplates(apps);
+    const route = objects.find(
+      (o) => o.kind === 'IngressRoute' && (o.metadata as Values).name === 'app-whoami',
+    );
+    expect(JSON.stringify(route)).toContain('Host(`whoami.homelab.example.org`)');
+    if (PINNED_UPSTREAM) expect(await checkRendered(apps, ['blueprints'])).toEqual([]);
+  });
+
+  it('refuses a slug the stack already uses, naming the key', () => {
+    expect(() =>
+      renderComponent(authentikDb, {
+        ...STACK,
+        components: {
+          'authentik-db': {
+            applications: [
+              { slug: 'argocd', name: 'Mine', oidc: { redirectUris: ['https://x.homelab.example.org/cb'] } },
+            ],
+          },
+        },
+      }),
+    ).toThrow(
+      /components\.authentik-db\.applications\[0\]\.slug: the Authentik application slug "argocd" is taken twice/,
+    );
+  });
+});
+
 describe.skipIf(!PINNED_UPSTREAM)('idstack check, rule blueprints', () => {
   it(
     needsPinned('passes: the blueprints validate against the pinned schema and every reference resolves'),
