@@ -34,7 +34,7 @@ export function blueprintNotes(ctx: ComponentContext<Options>): string {
       : []),
   ]);
   return [
-    `**Identity as code.** Everything Authentik needs for the stack is generated from stack.yaml and the components' identity declarations into one Authentik blueprint, ${code(BLUEPRINT_NAME)} (ConfigMap ${code(BLUEPRINTS_CONFIGMAP)}, key ${code(BLUEPRINT_FILE)}), which the authentik chart mounts into the worker (${code('authentik.blueprints.configMaps')}); the worker applies it at start and again whenever it changes. For this stack it creates:`,
+    `**Identity as code.** Everything Authentik needs for the stack is generated from stack.yaml and the components' identity declarations into one Authentik blueprint, ${code(BLUEPRINT_NAME)} (ConfigMap ${code(BLUEPRINTS_CONFIGMAP)}, key ${code(BLUEPRINT_FILE)}), which the authentik chart mounts into the worker (${code('authentik.blueprints.configMaps')}); the worker discovers it (at start-up, when the mounted file changes, and hourly) and applies it. For this stack it creates:`,
     '',
     ...lines,
     `- the embedded outpost (${code(BUILT_IN.embeddedOutpost)}) serves exactly the forward-auth providers above, with ${code('authentik_host')} https://${ctx.stack.hosts.auth}; the Traefik Middleware ${code(`${NAMESPACE}-${FORWARD_AUTH_MIDDLEWARE}@kubernetescrd`)} asks it on every request`,

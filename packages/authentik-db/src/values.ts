@@ -285,7 +285,7 @@ export function values(ctx: ComponentContext<Options>): Values {
         // Server and worker start only once the CNPG Cluster (an earlier wave) is healthy.
         deploymentAnnotations: { [WAVE]: String(WAVES.authentik) },
       },
-      // Generated blueprints (see blueprints.ts): mounted into the worker, which applies them and re-applies changes.
+      // Generated blueprints (see blueprints.ts): mounted into the worker (/blueprints/mounted/cm-<name>/), which applies them.
       blueprints: { configMaps: [BLUEPRINTS_CONFIGMAP] },
       server: {
         ingress: {
