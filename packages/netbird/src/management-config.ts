@@ -44,6 +44,12 @@ export function authentikEndpoints(authHost: string, slug: string) {
   } as const;
 }
 
+/**
+ * The grant Netbird's IdP manager (management.json `IdpManagerConfig`) logs in with: client credentials, the service
+ * account's username and app password. Authentik refuses a grant type its provider does not list.
+ */
+export const IDP_MANAGER_GRANT = 'client_credentials';
+
 /** Scopes the dashboard and the CLI (PKCE) ask for, as Netbird's Authentik guide lists them. */
 export const SCOPES = 'openid profile email offline_access api';
 /**
@@ -85,7 +91,13 @@ export function oidcClient(host: string, authHost: string, options: NetbirdOptio
       ...CLI_REDIRECTS,
     ],
     scopes: SCOPES.split(' '),
-    grantTypes: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+    // Dashboard and CLI (PKCE), refresh, headless `netbird up` (device code), and the IdP manager.
+    grantTypes: [
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      IDP_MANAGER_GRANT,
+    ],
     serviceAccount: oidc.serviceAccount,
     launchUrl: `https://${host}`,
     ...(oidc.confidentialClient
@@ -181,7 +193,7 @@ export function managementConfig({ host, dataPlaneHost, authHost, options }: Man
         TokenEndpoint: endpoints.token,
         ClientID: oidc.clientId,
         ClientSecret: clientSecret,
-        GrantType: 'client_credentials',
+        GrantType: IDP_MANAGER_GRANT,
       },
       ExtraConfig: {
         Username: oidc.serviceAccount,

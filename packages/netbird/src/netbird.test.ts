@@ -372,6 +372,10 @@ describe('the data plane on UDP', () => {
       (e) =>
         e.model === 'authentik_providers_oauth2.oauth2provider' && (e.attrs as Obj).client_id === 'netbird',
     );
+    // Every grant the config uses is allowed: the IdP manager's client credentials too.
+    expect(((provider?.attrs ?? {}) as Obj).grant_types).toContain(
+      ((config.IdpManagerConfig as Obj).ClientConfig as Obj).GrantType,
+    );
     expect(((provider?.attrs ?? {}) as Obj).redirect_uris).toEqual(
       sent.map((url) => ({ matching_mode: 'strict', url, redirect_uri_type: 'authorization' })),
     );
