@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineComponent, type Stack } from '@idstack/core';
 import { z } from 'zod';
-import { argocdOidcClient, oidcConfig, rbacConfig, requireLogin, ssoOptions } from './sso.js';
+import { argocdIdentity, argocdOidcClient, oidcConfig, rbacConfig, requireLogin, ssoOptions } from './sso.js';
 import { ssoSteps } from './sso-steps.js';
 
-export { argocdOidcClient, CLI_CALLBACK, CLIENT_SECRET, type OidcClient } from './sso.js';
+export { argocdIdentity, argocdOidcClient, CLI_CALLBACK, CLIENT_SECRET, type OidcClient } from './sso.js';
 
 /** The Lua health checks installed into argocd-cm (tested by running them under Lua 5.1). */
 export const applicationHealthLua = readFileSync(
@@ -92,6 +92,7 @@ export default defineComponent({
       },
     };
   },
+  identity: ({ stack }) => argocdIdentity(stack),
   argocd: ({ options }) => ({
     // Argo CD must never prune (or cascade-delete) itself.
     prune: false,

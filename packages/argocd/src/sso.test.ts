@@ -73,12 +73,13 @@ describe('Argo CD logs in through Authentik (default stack)', () => {
     const steps = rendered.planned.manualSteps.join('\n');
     for (const uri of client?.redirectUris ?? []) expect(steps).toContain(`\`${uri}\``);
     expect(steps).toContain(client?.issuer);
-    expect(steps).toContain(`client ID \`${client?.clientId}\``);
-    expect(steps).toContain(`slug \`${client?.slug}\``);
-    expect(steps).toContain(`create \`${client?.adminGroup}\``);
+    expect(steps).toContain(`provider \`${client?.clientId}\``);
+    expect(steps).toContain(`application \`${client?.slug}\``);
+    expect(steps).toContain(`Groups -> \`${client?.adminGroup}\` -> add the users`);
+    expect(steps).not.toMatch(/create an "OAuth2\/OpenID Provider"|Directory -> Groups -> create/);
     expect(steps).toContain('argocd login argocd.lab.example.org --sso --grpc-web');
     expect(readme(rendered)).toContain(
-      '(Strict) `https://argocd.lab.example.org/auth/callback` (the web UI)',
+      'strict redirect URIs `https://argocd.lab.example.org/auth/callback` (the web UI)',
     );
     expect(readme(rendered)).toContain(`\`${CLI_CALLBACK}\` (\`argocd login --sso\``);
   });

@@ -1,4 +1,11 @@
-import { type OidcClient as BaseOidcClient, ConfigError, dnsLabel, type Stack, toYaml } from '@idstack/core';
+import {
+  type OidcClient as BaseOidcClient,
+  ConfigError,
+  dnsLabel,
+  type IdentityDeclaration,
+  type Stack,
+  toYaml,
+} from '@idstack/core';
 import { z } from 'zod';
 
 /** Where Argo CD lives (its chart installs into this namespace; `$<secret>:<key>` only resolves Secrets there). */
@@ -112,6 +119,27 @@ export function argocdOidcClient(stack: Stack): OidcClient | undefined {
     ...(sso.clientType === 'confidential' ? { clientSecret: CLIENT_SECRET } : {}),
     adminGroup: sso.adminGroup,
     defaultRole: sso.defaultRole === 'readonly' ? 'role:readonly' : '',
+  };
+}
+
+/**
+ * What Argo CD needs from Authentik, from the client its argocd-cm is rendered from: the OAuth2 provider and
+ * application, and the admin group its RBAC maps (created empty: people are added to it in Authentik).
+ */
+export function argocdIdentity(stack: Stack): IdentityDeclaration {
+  const client = argocdOidcClient(stack);
+  if (!client) return {};
+  const { clientSecret, adminGroup, defaultRole: _role, name: _button, ...registered } = client;
+  return {
+    oidcClients: [
+      {
+        ...registered,
+        name: 'Argo CD',
+        launchUrl: `https://${stack.hosts.argocd}`,
+        ...(clientSecret ? { clientSecretRef: { name: clientSecret.name, key: clientSecret.key } } : {}),
+      },
+    ],
+    groups: [{ name: adminGroup }],
   };
 }
 

@@ -17,9 +17,11 @@ import {
   RELEASE,
   SECRET_KEY_SECRET,
 } from './naming.js';
+import { blueprintNotes } from './notes.js';
 import { options } from './options.js';
-import { protectedUis, values } from './values.js';
+import { appSecrets, identity, stackBlueprints, values } from './values.js';
 
+export { BLUEPRINT_FILE, BLUEPRINTS_CONFIGMAP, BUILT_IN, DEVICE_CODE_FLOW } from './blueprints.js';
 export { authentikFullname, authentikServerService, POSTGRES, WAVES } from './naming.js';
 export { PROTECTABLE, type Protectable } from './options.js';
 
@@ -66,18 +68,19 @@ export default defineComponent({
   options,
   values,
   knobs,
-  secrets: ({ options: o }) => [
+  identity,
+  secrets: (ctx) => [
     {
       name: SECRET_KEY_SECRET.name,
       purpose:
         "Authentik's AUTHENTIK_SECRET_KEY (signs cookies, derives unique ids). Never change it after the first start.",
       keys: [{ key: SECRET_KEY_SECRET.key, description: 'at least 50 random characters', random: true }],
     },
-    ...(o.backup
+    ...(ctx.options.backup
       ? [
           {
             name: BACKUP_SECRET.name,
-            purpose: `S3 credentials CNPG uses to write base backups and WAL of ${POSTGRES.cluster} to ${o.backup.destinationPath}.`,
+            purpose: `S3 credentials CNPG uses to write base backups and WAL of ${POSTGRES.cluster} to ${ctx.options.backup.destinationPath}.`,
             keys: [
               { key: BACKUP_SECRET.accessKeyId, description: 'S3 access key id' },
               { key: BACKUP_SECRET.secretAccessKey, description: 'S3 secret access key' },
@@ -85,25 +88,19 @@ export default defineComponent({
           },
         ]
       : []),
+    ...appSecrets(ctx.options),
+    // Copies of the credentials other components hold, which the blueprints read (client secrets, app passwords).
+    ...stackBlueprints(ctx).secrets,
   ],
-  manualSteps: ({ stack, options: o, enabled }) => [
-    `Open https://${stack.hosts.auth}/if/flow/initial-setup/ as soon as Authentik is up and create the admin (akadmin) user: until then anyone reaching the host can.`,
-    ...(protectedUis({ options: o, enabled }).length
-      ? [
-          `Forward-auth: in Authentik, per protected host (${protectedUis({ options: o, enabled })
-            .map((p) => `https://${stack.hosts[p]}`)
-            .join(
-              ', ',
-            )}), create a Proxy provider in "Forward auth (single application)" mode with that external host and an Application using it; add the Applications to the "authentik Embedded Outpost" (Applications > Outposts) and set its authentik_host to https://${stack.hosts.auth}. The Middleware ${NAMESPACE}-${FORWARD_AUTH_MIDDLEWARE}@kubernetescrd then checks every request.`,
-        ]
-      : []),
-    `Netbird: create an OAuth2/OpenID provider (public client, client id as in the netbird component's config) and an Application for it; its slug fixes the issuer https://${stack.hosts.auth}/application/o/<slug>/ that Netbird uses (details in the netbird chart's README).`,
+  manualSteps: ({ stack, options: o }) => [
+    `Open https://${stack.hosts.auth}/if/flow/initial-setup/ as soon as Authentik is up and create the admin (akadmin) user: until then anyone reaching the host can. This is the one thing in Authentik that cannot be declared (its password is yours alone); everything else Authentik needs is in the generated blueprint (see "How it works").`,
     ...(o.protect?.includes('argocd')
       ? [
           `Argo CD is served through forward-auth here (IngressRoute on ${stack.hosts.argocd}): turn Argo CD's own ingress off so the two do not compete for the host.`,
         ]
       : []),
   ],
+  notes: (ctx) => blueprintNotes(ctx),
   argocd: {
     // The cloudnative-pg CRDs (Cluster, Pooler) are over the 256 KiB client-side apply limit.
     serverSideApply: true,

@@ -60,6 +60,17 @@ export const knobs = z.object({
       }),
     )
     .describe('UIs routed through the forward-auth Middleware (one IngressRoute + Certificate each).'),
+  blueprints: z
+    .strictObject({
+      configMap: z
+        .string()
+        .min(1)
+        .describe('Name of the ConfigMap (listed in authentik.blueprints.configMaps).'),
+      files: z
+        .record(z.string().regex(/\.yaml$/), z.string())
+        .describe('Blueprint files by key (Authentik applies keys ending in .yaml).'),
+    })
+    .describe("Authentik blueprints generated from the components' identity declarations."),
   routing: z
     .strictObject({
       entryPoint: z.string().min(1).describe('Traefik HTTPS entry point.'),

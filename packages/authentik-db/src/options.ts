@@ -1,3 +1,4 @@
+import { dnsLabel, dnsNameProblem } from '@idstack/core';
 import { z } from 'zod';
 
 /** The stack UIs that can be put behind Authentik's forward-auth (Netbird's dashboard is not: it speaks OIDC itself). */
@@ -60,6 +61,81 @@ const backup = z
     `Scheduled backups of Authentik's database to an object store (CNPG barmanObjectStore, S3 credentials from a Secret you create). Default: none (no backups).`,
   );
 
+/** A public host name (no scheme, port or trailing dot). */
+const hostName = z.string().superRefine((value, ctx) => {
+  const problem = dnsNameProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** An https URL or a loopback http URL (a CLI's callback), as OAuth2 redirect URIs are registered. */
+const redirectUri = z
+  .string()
+  .regex(
+    /^(https:\/\/[^\s/]+|http:\/\/(localhost|127\.0\.0\.1)(:[0-9]+)?)(\/\S*)?$/,
+    'must be an https:// URL (or http://localhost:<port>/... for a CLI), exactly as your app sends it',
+  );
+
+/** One of the user's own applications that logs in through Authentik. */
+const application = z
+  .strictObject({
+    slug: dnsLabel.describe(
+      'Slug of the Authentik application; an OIDC issuer is https://<hosts.auth>/application/o/<slug>/. Required.',
+    ),
+    name: z.string().min(1).describe('Display name in Authentik. Required.'),
+    oidc: z
+      .strictObject({
+        clientId: z
+          .string()
+          .regex(
+            /^[A-Za-z0-9._~-]{1,255}$/,
+            'must be an OAuth2 client ID (letters, digits, ".", "_", "~", "-")',
+          )
+          .optional()
+          .describe('Client ID your app is configured with. Default: the slug.'),
+        clientType: z
+          .enum(['public', 'confidential'])
+          .default('confidential')
+          .describe(
+            'confidential: the app authenticates with a client secret, the Secret <slug>-authentik (key clientSecret) in `namespace`, which `idstack secrets --create` makes (random) and Authentik reads a copy of; public: PKCE only. Default: confidential.',
+          ),
+        namespace: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+          .optional()
+          .describe(
+            'Namespace of your app, where its client Secret is created (confidential only). Default: the slug.',
+          ),
+        redirectUris: z
+          .array(redirectUri)
+          .min(1, 'must list at least one redirect URI')
+          .describe('Exactly the redirect URIs your app sends (registered Strict). Required.'),
+        scopes: z
+          .array(z.string().regex(/^\S+$/, 'must be one scope name'))
+          .default(['openid', 'profile', 'email'])
+          .describe('Scopes your app requests. Default: [openid, profile, email].'),
+      })
+      .optional()
+      .describe('Log in with OIDC: an OAuth2 provider for your app. Default: none.'),
+    protect: z
+      .strictObject({
+        host: hostName.describe('Public host of your app (e.g. grafana.example.org). Required.'),
+        service: z
+          .strictObject({
+            name: z.string().min(1).describe('Service name.'),
+            namespace: z.string().min(1).describe('Service namespace.'),
+            port: z.int().min(1).max(65535).describe('Service port.'),
+          })
+          .describe("Your app's Service, which Traefik sends authenticated requests to. Required."),
+      })
+      .optional()
+      .describe(
+        "Put your app behind forward-auth: an IngressRoute and Certificate for the host (in Authentik's namespace), a proxy provider on the embedded outpost. Default: none.",
+      ),
+  })
+  .refine((a) => a.oidc || a.protect, 'must set oidc, protect or both');
+
+export type Application = z.output<typeof application>;
+
 /** `components.authentik-db` in stack.yaml. */
 export const options = z.object({
   instances: z
@@ -82,6 +158,24 @@ export const options = z.object({
     .optional()
     .describe(
       "Stack UIs routed through Authentik's Traefik forward-auth (login required): hubble (Hubble UI) and/or argocd (Argo CD, when you do not use its own SSO; then turn Argo CD's own ingress off). Netbird's dashboard is never listed: it uses OIDC. Default: [hubble] while cilium-tetragon (which serves Hubble UI) is enabled, else [].",
+    ),
+  applications: z
+    .array(application)
+    .default([])
+    .superRefine((list, ctx) => {
+      const seen = new Map<string, number>();
+      list.forEach((a, i) => {
+        if (seen.has(a.slug))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'slug'],
+            message: `"${a.slug}" is already the slug of applications[${seen.get(a.slug)}]; slugs must be unique`,
+          });
+        seen.set(a.slug, i);
+      });
+    })
+    .describe(
+      'Your own apps that log in through Authentik (OIDC) or sit behind its forward-auth: each becomes Authentik objects in the generated blueprint, so nothing is clicked in Authentik. Default: [].',
     ),
 });
 

@@ -3,6 +3,7 @@ import { type Component, type FileMap, helmBinary, readTree, renderStack, type S
 import { createCheckContext } from './context.js';
 import { type ChartPackage, renderApplications, type StackRender } from './render/render.js';
 import type { RuleResult } from './report.js';
+import { blueprints } from './rules/blueprints.js';
 import { certificateOrder } from './rules/certificate-order.js';
 import { deterministic } from './rules/deterministic.js';
 import { driftTraps } from './rules/drift-traps.js';
@@ -31,6 +32,7 @@ export const rules: readonly Rule[] = [
   deterministic,
   imagesRule,
   secrets,
+  blueprints,
 ];
 
 /** Reads `charts/**` and `cluster/**` under `root` as a FileMap (paths relative to root, sorted). */

@@ -35,6 +35,7 @@ describe('checkRendered', () => {
       'deterministic',
       'images',
       'secrets',
+      'blueprints',
     ]);
     expect(await checkRendered(clean)).toEqual([]);
   });

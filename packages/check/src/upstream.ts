@@ -47,6 +47,17 @@ export class Upstream {
     return this.charts.get(key);
   }
 
+  /**
+   * A JSON file pinned beside a chart's values (e.g. authentik's `blueprints.schema.json`), parsed once; undefined
+   * when the chart or the file is not pinned.
+   */
+  json(name: string, version: string, file: string): Values | undefined {
+    if (!this.dir) return undefined;
+    const path = join(this.dir, name, version, file);
+    if (!existsSync(path)) return undefined;
+    return cachedParse(path, (text) => JSON.parse(text) as Values);
+  }
+
   /** Every CRD of every pinned chart, by `group/kind`. */
   crds(): ReadonlyMap<string, CrdInfo> {
     if (!this.allCrds) {

@@ -63,7 +63,7 @@ describe('the committed stack: one topology', () => {
     expect(tags).toEqual([NETBIRD_VERSION, NETBIRD_VERSION, NETBIRD_VERSION]);
   });
 
-  it("lists in the netbird README exactly the redirect URIs management's config sends", () => {
+  it("says in the netbird README exactly the redirect URIs management's config sends (the blueprint registers them)", () => {
     const netbird = values('netbird').netbird as Record<string, Obj>;
     const config = JSON.parse(String(netbird.management?.configmap)) as {
       PKCEAuthorizationFlow: { ProviderConfig: { RedirectURLs: string[] } };
@@ -75,7 +75,7 @@ describe('the committed stack: one topology', () => {
       ...config.PKCEAuthorizationFlow.ProviderConfig.RedirectURLs,
     ];
     const readme = files.get('charts/netbird/README.md') as string;
-    const listed = /redirect URIs \(strict, exactly as written\) (.*?), a signing key/.exec(readme)?.[1];
+    const listed = /strict redirect URIs (.*?)\) and the application/.exec(readme)?.[1];
     expect(listed?.split(', ')).toEqual(sent);
     // The exported client data (for IdP blueprints) is the same list.
     expect(oidcClientOf(parseStack(committed, components)).redirectUris).toEqual(sent);

@@ -15,6 +15,7 @@ function ctx(
     options: options.parse(opts),
     enabled: (name) => enabled.includes(name),
     namespaceOf: () => 'unused',
+    identities: () => [],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Problem } from './errors.js';
+import type { ComponentIdentity, IdentityDeclaration } from './identity.js';
 import type { Values } from './merge.js';
 
 /** Layers of the stack. */
@@ -61,6 +62,11 @@ export interface SecretKey {
    * prints `--from-file=<key>=<file>`. @default a literal value, read from an environment variable the output names
    */
   readonly file?: string;
+  /**
+   * The very value of another Secret's key (a credential two namespaces hold, e.g. a client secret both the client
+   * and Authentik read): `idstack secrets` copies it from the cluster once that Secret exists. @default not a copy
+   */
+  readonly copyOf?: { readonly namespace: string; readonly name: string; readonly key: string };
 }
 
 /** A port the router forwards from the public IP into the cluster. */
@@ -124,6 +130,11 @@ export interface ComponentContext<Options> {
   readonly enabled: (component: string) => boolean;
   /** The namespace another component installs into. */
   readonly namespaceOf: (component: string) => string;
+  /**
+   * Every enabled component's {@link Component.identity} declaration (in sync order): what the identity provider's
+   * component turns into Authentik objects. Only that component reads it; an `identity` function must not.
+   */
+  readonly identities: () => readonly ComponentIdentity[];
 }
 
 /** A public host name a component serves, `<prefix>.<domain>` unless `hosts.<key>` overrides it. */
@@ -209,6 +220,12 @@ export interface Component<Options extends Values = Values> {
   readonly forwards?: (ctx: ComponentContext<Options>) => readonly RouterForward[];
   /** Secrets the operator must create; listed by `idstack secrets` and the chart README. @default none */
   readonly secrets?: (ctx: ComponentContext<Options>) => readonly RequiredSecret[];
+  /**
+   * What it needs from the identity provider (OIDC clients, forward-auth hosts, groups, service accounts): the
+   * identity provider's component generates them (Authentik blueprints), so nobody clicks them together.
+   * @default none
+   */
+  readonly identity?: (ctx: ComponentContext<Options>) => IdentityDeclaration;
   /**
    * How it works, for the chart README (markdown): what the component does that a user should understand before
    * relying on it (what a policy kills, how to see an identity issued). @default none

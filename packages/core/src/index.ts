@@ -8,6 +8,7 @@ export * from './config/schema.js';
 export * from './errors.js';
 export * from './files.js';
 export * from './helm.js';
+export type * from './identity.js';
 export * from './merge.js';
 export type { OidcClient } from './oidc.js';
 export * from './package-info.js';

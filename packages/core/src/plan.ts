@@ -10,6 +10,7 @@ import type {
 import { capped, plainErrors } from './config/messages.js';
 import type { Stack } from './config/schema.js';
 import { ConfigError, formatPath, type Problem } from './errors.js';
+import type { ComponentIdentity, IdentityDeclaration } from './identity.js';
 import { deepMerge, type Values } from './merge.js';
 import { type PackageInfo, readPackageInfo } from './package-info.js';
 import { computeWaves, unknownNeeds } from './waves.js';
@@ -37,6 +38,8 @@ export interface PlannedComponent {
   /** Ports the router forwards to it from the public IP. */
   readonly forwards: readonly RouterForward[];
   readonly secrets: readonly RequiredSecret[];
+  /** What it needs from the identity provider (Authentik objects generated for it). */
+  readonly identity: IdentityDeclaration;
   /** The README's "How it works" section (markdown), if any. */
   readonly notes: string;
   /** Option values that cannot work in a real cluster (`idstack check` warns). */
@@ -73,19 +76,31 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
   const enabledNames = new Set(enabled.map((c) => c.name));
   const byName = new Map(all.map((c) => [c.name, c]));
 
+  const contextOf = (component: Component): ComponentContext<Values> => ({
+    stack,
+    options: (stack.components[component.name] ?? {}) as Values,
+    enabled: (name) => enabledNames.has(name),
+    namespaceOf: (name) => {
+      const other = byName.get(name);
+      if (!other) throw new Error(`${component.name} asks for the namespace of unknown component "${name}"`);
+      return other.namespace;
+    },
+    identities,
+  });
+  // Computed once, on first use (only the identity provider's component asks), in sync order.
+  let identityDeclarations: readonly ComponentIdentity[] | undefined;
+  function identities(): readonly ComponentIdentity[] {
+    identityDeclarations ??= placements.map(({ component }) => ({
+      component: component.name,
+      namespace: component.namespace,
+      identity: component.identity?.(contextOf(component)) ?? {},
+    }));
+    return identityDeclarations;
+  }
+
   const components = placements.map(({ component, wave, needs }): PlannedComponent => {
     const settings = stack.components[component.name];
-    const ctx: ComponentContext<Values> = {
-      stack,
-      options: (settings ?? {}) as Values,
-      enabled: (name) => enabledNames.has(name),
-      namespaceOf: (name) => {
-        const other = byName.get(name);
-        if (!other)
-          throw new Error(`${component.name} asks for the namespace of unknown component "${name}"`);
-        return other.namespace;
-      },
-    };
+    const ctx = contextOf(component);
     const rendered = component.values(ctx);
     const values = deepMerge(rendered, (settings?.values ?? {}) as Values);
     if (component.knobs) checkKnobs(component, values);
@@ -114,6 +129,7 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
       carries: component.carries?.(ctx) ?? [],
       forwards: component.forwards?.(ctx) ?? [],
       secrets: component.secrets?.(ctx) ?? [],
+      identity: identities().find((i) => i.component === component.name)?.identity ?? {},
       notes: component.notes?.(ctx) ?? '',
       placeholders: component.placeholders?.(ctx) ?? [],
       manualSteps: component.manualSteps?.(ctx) ?? [],

@@ -59,6 +59,16 @@ export function renderChartReadme(
   });
 }
 
+/** A value longer than this is not inlined into the README's table (generated text: values.yaml holds it). */
+const INLINE_VALUE_LIMIT = 1000;
+
+/** A knob's value as the README's table shows it. */
+function tableValue(value: unknown): string {
+  const json = JSON.stringify(value ?? null);
+  if (json.length > INLINE_VALUE_LIMIT) return '(generated, too long to show here: see values.yaml)';
+  return json.replaceAll('|', '\\|');
+}
+
 /** Flattens a knobs JSON Schema into table rows (dotted keys), with this build's values. */
 function flattenKnobs(
   schema: Values | undefined,
@@ -74,7 +84,7 @@ function flattenKnobs(
     } else {
       rows.push({
         key: `${prefix}${key}`,
-        value: JSON.stringify(value ?? null).replaceAll('|', '\\|'),
+        value: tableValue(value),
         description: String(sub.description ?? '').replaceAll('|', '\\|'),
       });
     }

@@ -1,5 +1,5 @@
 import { authentik } from '@idstack/authentik-db';
-import type { OidcClient as BaseOidcClient, Stack } from '@idstack/core';
+import type { IdentityClient, IdentityDeclaration, Stack } from '@idstack/core';
 import type { NetbirdOptions } from './options.js';
 import { STUN_PORT } from './routes.js';
 
@@ -44,6 +44,12 @@ export function authentikEndpoints(authHost: string, slug: string) {
   } as const;
 }
 
+/**
+ * The grant Netbird's IdP manager (management.json `IdpManagerConfig`) logs in with: client credentials, the service
+ * account's username and app password. Authentik refuses a grant type its provider does not list.
+ */
+export const IDP_MANAGER_GRANT = 'client_credentials';
+
 /** Scopes the dashboard and the CLI (PKCE) ask for, as Netbird's Authentik guide lists them. */
 export const SCOPES = 'openid profile email offline_access api';
 /**
@@ -63,7 +69,7 @@ export const relayAddress = (dataPlaneHost: string, port: number): string =>
  * redirect URIs (what the dashboard and the CLI send, byte for byte), the scopes and the client type come from.
  * The chart README's manual steps print it; an Authentik blueprint can be generated from it.
  */
-export interface OidcClient extends BaseOidcClient {
+export interface OidcClient extends IdentityClient {
   /** Grant types: authorization code (dashboard, CLI with PKCE), device code (headless `netbird up`), refresh. */
   readonly grantTypes: readonly string[];
   /** Username of the service account Netbird's IdP manager lists users with. */
@@ -74,6 +80,7 @@ export interface OidcClient extends BaseOidcClient {
 export function oidcClient(host: string, authHost: string, options: NetbirdOptions): OidcClient {
   const { oidc } = options;
   return {
+    name: 'Netbird',
     clientId: oidc.clientId,
     slug: oidc.slug,
     issuer: authentikEndpoints(authHost, oidc.slug).issuer,
@@ -84,8 +91,44 @@ export function oidcClient(host: string, authHost: string, options: NetbirdOptio
       ...CLI_REDIRECTS,
     ],
     scopes: SCOPES.split(' '),
-    grantTypes: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+    // Dashboard and CLI (PKCE), refresh, headless `netbird up` (device code), and the IdP manager.
+    grantTypes: [
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      IDP_MANAGER_GRANT,
+    ],
     serviceAccount: oidc.serviceAccount,
+    launchUrl: `https://${host}`,
+    ...(oidc.confidentialClient
+      ? { clientSecretRef: { name: SECRETS.authentik.name, key: SECRETS.authentik.clientSecret } }
+      : {}),
+  };
+}
+
+/**
+ * The Authentik group of Netbird's service account: Netbird's IdP manager lists (and deletes) users through
+ * Authentik's API, which Netbird's Authentik guide grants through the admin group.
+ */
+export const SERVICE_ACCOUNT_GROUP = 'netbird-idp-manager';
+
+/**
+ * What Netbird needs from Authentik, from the very values it is configured with: its OIDC client (the dashboard's and
+ * the CLI's redirect URIs, the device code grant), and the service account of the legacy IdP manager
+ * (management.json `IdpManagerConfig`) with its app password from the Secret management reads.
+ */
+export function netbirdIdentity(client: OidcClient): IdentityDeclaration {
+  return {
+    oidcClients: [client],
+    deviceCode: client.grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code'),
+    groups: [{ name: SERVICE_ACCOUNT_GROUP, superuser: true }],
+    serviceAccounts: [
+      {
+        username: client.serviceAccount,
+        groups: [SERVICE_ACCOUNT_GROUP],
+        appPassword: { name: SECRETS.authentik.name, key: SECRETS.authentik.serviceAccountPassword },
+      },
+    ],
   };
 }
 
@@ -150,7 +193,7 @@ export function managementConfig({ host, dataPlaneHost, authHost, options }: Man
         TokenEndpoint: endpoints.token,
         ClientID: oidc.clientId,
         ClientSecret: clientSecret,
-        GrantType: 'client_credentials',
+        GrantType: IDP_MANAGER_GRANT,
       },
       ExtraConfig: {
         Username: oidc.serviceAccount,

@@ -346,22 +346,38 @@ describe('the data plane on UDP', () => {
     expect(section(noStun, 'relay').env).not.toHaveProperty('NB_ENABLE_STUN');
   });
 
-  it('tells the user to forward the UDP ports and to register exactly the redirect URIs the config sends', () => {
+  it('tells the user to forward the UDP ports, and has Authentik register exactly the redirect URIs the config sends', () => {
     const steps = byDefault.planned.manualSteps.join('\n');
     expect(steps).toMatch(/forward UDP 3478 .*STUN/);
     expect(steps).toMatch(/forward UDP 443 .*relay \(QUIC\)/);
     expect(steps).toContain(`relay.${DOMAIN} is DNS-only`);
-    expect(steps).toContain('slug "netbird"');
+    // Nothing to click in Authentik: the blueprint creates the provider, the brand's flow, the service account.
+    expect(steps).not.toMatch(/Providers|Brands|Service account|Authentik/);
     const config = managementJson(byDefault);
     const sent = [
       `https://netbird.${DOMAIN}${(section(byDefault, 'dashboard').env as Obj).AUTH_REDIRECT_URI}`,
       `https://netbird.${DOMAIN}${(section(byDefault, 'dashboard').env as Obj).AUTH_SILENT_REDIRECT_URI}`,
       ...(((config.PKCEAuthorizationFlow as Obj).ProviderConfig as Obj).RedirectURLs as string[]),
     ];
-    const listed = /redirect URIs \(strict, exactly as written\) (.*?), a signing key/.exec(steps)?.[1];
-    expect(listed?.split(', ')).toEqual(sent);
     expect(oidcClient(`netbird.${DOMAIN}`, `auth.${DOMAIN}`, netbirdOptions.parse({})).redirectUris).toEqual(
       sent,
+    );
+    expect(byDefault.planned.identity.oidcClients?.[0]?.redirectUris).toEqual(sent);
+    // The blueprint authentik-db generates registers exactly those, strict (rule `blueprints` proves it too).
+    const authentikValues = parse(byDefault.files.get('charts/authentik-db/values.yaml') as string) as Obj;
+    const blueprint = parse(
+      String(((authentikValues.blueprints as Obj).files as Obj)['idstack.yaml']).replace(/!\w+/g, ''),
+    ) as { entries: Obj[] };
+    const provider = blueprint.entries.find(
+      (e) =>
+        e.model === 'authentik_providers_oauth2.oauth2provider' && (e.attrs as Obj).client_id === 'netbird',
+    );
+    // Every grant the config uses is allowed: the IdP manager's client credentials too.
+    expect(((provider?.attrs ?? {}) as Obj).grant_types).toContain(
+      ((config.IdpManagerConfig as Obj).ClientConfig as Obj).GrantType,
+    );
+    expect(((provider?.attrs ?? {}) as Obj).redirect_uris).toEqual(
+      sent.map((url) => ({ matching_mode: 'strict', url, redirect_uri_type: 'authorization' })),
     );
     const readme = byDefault.files.get('charts/netbird/README.md') as string;
     expect(readme).toContain('forward UDP 3478');

@@ -201,4 +201,37 @@ describe.concurrent('each rule catches its defect', { timeout: 300_000 }, () => 
     await expectFinding(root, 'secrets', 'Secret/leaked', /literal data/);
     await expectFinding(root, 'secrets', 'charts/argocd/templates/zz-token.yaml:6', /secretlint/);
   });
+  it("blueprints: Netbird's OAuth2 provider with a redirect URI the dashboard never sends (a trailing slash)", async () => {
+    const root = mutated((r) =>
+      editYaml(r, 'charts/authentik-db/values.yaml', (v) => {
+        const files = child(child(v, 'blueprints'), 'files');
+        files['idstack.yaml'] = String(files['idstack.yaml']).replace('/nb-auth\n', '/nb-auth/\n');
+      }),
+    );
+    const f = await expectFinding(
+      root,
+      'blueprints',
+      'OAuth2 provider netbird',
+      /redirect URIs differ from what netbird's client sends; missing: strict https:\/\/netbird\.\S+\/nb-auth; not sent by the client: strict https:\/\/netbird\.\S+\/nb-auth\//,
+    );
+    expect(f.chart).toBe('netbird');
+  });
+
+  it('blueprints: a !Find of a flow that no blueprint creates', async () => {
+    const root = mutated((r) =>
+      editYaml(r, 'charts/authentik-db/values.yaml', (v) => {
+        const files = child(child(v, 'blueprints'), 'files');
+        files['idstack.yaml'] = String(files['idstack.yaml']).replace(
+          'default-provider-invalidation-flow ] ]',
+          'default-provider-logout-flow ] ]',
+        );
+      }),
+    );
+    await expectFinding(
+      root,
+      'blueprints',
+      'idstack.yaml entries[',
+      /default-provider-logout-flow\]\] matches no object/,
+    );
+  });
 });

@@ -202,4 +202,79 @@ describe.concurrent('every branch of the rules catches its defect', { timeout: 3
       await expectFinding(root, 'upstream-values', 'strayTopLevelKey', /neither a dependency alias/);
     },
   );
+  describe('blueprints', () => {
+    /** Edits the generated blueprint text inside authentik-db's values.yaml (what the ConfigMap template renders). */
+    const editBlueprint = (root: string, edit: (text: string) => string) =>
+      editYaml(root, 'charts/authentik-db/values.yaml', (v) => {
+        const files = child(child(v, 'blueprints'), 'files');
+        const before = String(files['idstack.yaml']);
+        files['idstack.yaml'] = edit(before);
+        expect(files['idstack.yaml']).not.toBe(before);
+      });
+
+    it('a ConfigMap the worker mounts that the Application does not render', async () => {
+      const root = mutated((r) =>
+        editYaml(r, 'charts/authentik-db/values.yaml', (v) => {
+          (child(child(v, 'authentik'), 'blueprints').configMaps as string[]).push('forgotten-blueprints');
+        }),
+      );
+      await expectFinding(
+        root,
+        'blueprints',
+        'authentik.blueprints.configMaps',
+        /ConfigMap forgotten-blueprints/,
+      );
+    });
+
+    it('a protected host whose proxy provider is not on the embedded outpost', async () => {
+      const root = mutated((r) =>
+        editBlueprint(r, (t) =>
+          t.replace(/providers:\n\s+- !KeyOf proxy-hubble-forward-auth\n/, 'providers: []\n'),
+        ),
+      );
+      await expectFinding(root, 'blueprints', 'proxy provider for hubble.', /not on the embedded outpost/);
+    });
+
+    it('an !Env the worker has no variable for', async () => {
+      const root = mutated((r) =>
+        editYaml(r, 'charts/authentik-db/values.yaml', (v) => {
+          const env = child(child(v, 'authentik'), 'global').env as Values[];
+          const wired = env.find((e) => String(e.name).startsWith('IDSTACK_')) as Values;
+          wired.name = 'IDSTACK_SOMETHING_ELSE';
+        }),
+      );
+      await expectFinding(
+        root,
+        'blueprints',
+        '.attrs.key',
+        /!Env IDSTACK_NETBIRD_\S+: the Authentik worker has no such variable/,
+      );
+    });
+
+    it.skipIf(!PINNED_UPSTREAM)(
+      needsPinned('an entry of a model the pinned schema does not know'),
+      async () => {
+        const root = mutated((r) =>
+          editBlueprint(r, (t) =>
+            t.replace('model: authentik_core.group\n', 'model: authentik_core.groups\n'),
+          ),
+        );
+        await expectFinding(root, 'blueprints', '.model', /unknown model authentik_core\.groups/);
+      },
+    );
+
+    it('a meta-applied blueprint that is neither mounted nor built in', async () => {
+      const root = mutated((r) =>
+        editBlueprint(r, (t) =>
+          t.replace('name: Default - Provider invalidation flow', 'name: Default - Provider logout flow'),
+        ),
+      );
+      await expectFinding(
+        root,
+        'blueprints',
+        'idstack.yaml entries[1]',
+        /"Default - Provider logout flow", which is neither mounted/,
+      );
+    });
+  });
 });

@@ -23,6 +23,8 @@ function stubKubectl(dir: string): string {
 log="${dir}/calls"
 echo "ARGS $*" >> "$log"
 if [ "$1" = "apply" ]; then cat > /dev/null; exit 0; fi
+# Reading a Secret's key (a copy's source): the cluster answers with its value.
+if [ "$3" = "get" ]; then printf 'value-of-%s' "$5"; exit 0; fi
 for arg in "$@"; do
   case "$arg" in
     --from-file=*) spec="\${arg#--from-file=}"; printf 'VALUE %s=' "\${spec%%=*}" >> "$log"; cat "\${spec#*=}" >> "$log" || exit 1; echo >> "$log" ;;
@@ -62,7 +64,6 @@ describe('idstack secrets: the printed commands work as printed', () => {
     const { status, stderr } = paste(out, {
       HOME: home,
       PATH: `${bin}:${process.env.PATH}`,
-      NETBIRD_AUTHENTIK_SERVICE_ACCOUNT_PASSWORD: 'app-password-1',
       CLOUDFLARE_API_TOKEN_API_TOKEN: 'cf-token-1',
     });
     expect(status, stderr).toBe(0);
@@ -71,7 +72,16 @@ describe('idstack secrets: the printed commands work as printed', () => {
       'ARGS -n cloudflared create secret generic cloudflared-credentials --from-file=credentials.json=',
     );
     expect(calls).toContain(`VALUE credentials.json=${CREDENTIALS}\n`);
-    expect(calls).toContain('VALUE serviceAccountPassword=app-password-1\n');
+    // Netbird's app password is random; Authentik's copy reads it back from the cluster (the blueprint's !Env).
+    expect(calls).toMatch(
+      /ARGS -n netbird create secret generic netbird-authentik --from-literal=serviceAccountPassword=[0-9a-f]{64}\n/,
+    );
+    expect(calls).toContain(
+      'ARGS -n netbird get secret netbird-authentik -o go-template={{index .data "serviceAccountPassword" | base64decode}}',
+    );
+    expect(calls).toContain(
+      'ARGS -n authentik create secret generic netbird-netbird-authentik --from-literal=serviceAccountPassword=value-of-netbird-authentik\n',
+    );
     expect(calls).toContain('VALUE apiToken=cf-token-1\n');
     // Netbird's datastore key: 32 random bytes, base64 (what management accepts as an AES-256 key).
     const key = /VALUE datastoreEncryptionKey=(\S+)/.exec(calls)?.[1] ?? '';
@@ -82,12 +92,27 @@ describe('idstack secrets: the printed commands work as printed', () => {
   it('stops with the variable to set, instead of creating a Secret holding a placeholder', async () => {
     const root = tempRoot('');
     const { out } = await run(['secrets', '--root', root]);
-    const line = out.split('\n').find((l) => l.includes('create secret generic netbird-authentik')) as string;
+    const line = out
+      .split('\n')
+      .find((l) => l.includes('create secret generic cloudflare-api-token')) as string;
     const bin = stubKubectl(root);
     const { status, stderr } = paste(line, { PATH: `${bin}:${process.env.PATH}` });
     expect(status).not.toBe(0);
-    expect(stderr).toContain('set NETBIRD_AUTHENTIK_SERVICE_ACCOUNT_PASSWORD to the serviceAccountPassword');
+    expect(stderr).toContain('set CLOUDFLARE_API_TOKEN_API_TOKEN to the apiToken');
     expect(() => readFileSync(join(root, 'calls'), 'utf8')).toThrow();
+  });
+
+  it("stops, naming the source, when a copy's source Secret cannot be read (instead of copying an empty value)", async () => {
+    const root = tempRoot('');
+    const { out } = await run(['secrets', '--root', root]);
+    const line = out
+      .split('\n')
+      .find((l) => l.includes('create secret generic netbird-netbird-authentik')) as string;
+    const { status, stderr } = paste(line, { PATH: process.env.PATH ?? '' });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain(
+      'could not read serviceAccountPassword of netbird/netbird-authentik: create that Secret first',
+    );
   });
 
   it('names the variables after the Secret and key', () => {

@@ -3,7 +3,13 @@ import { loadStackFile, planStack, toolBinary } from '@idstack/core';
 import { execa } from 'execa';
 import { components } from '../components.js';
 import type { CommonOptions, Io } from '../main.js';
-import { createCommands, describeSecret, type ListedSecret } from './secret-commands.js';
+import {
+  createCommands,
+  describeSecret,
+  isCopy,
+  type ListedSecret,
+  readKeyCommand,
+} from './secret-commands.js';
 
 /**
  * `idstack secrets`: every Secret the stack expects, with the command that creates it. With `--create`, creates the
@@ -11,13 +17,15 @@ import { createCommands, describeSecret, type ListedSecret } from './secret-comm
  */
 export async function secretsCommand(options: CommonOptions, io: Io): Promise<number> {
   const plan = planStack(components, loadStackFile(options.config, components));
-  const secrets: ListedSecret[] = plan.components.flatMap((p) =>
+  const listed: ListedSecret[] = plan.components.flatMap((p) =>
     p.secrets.map((s) => ({
       component: p.component.name,
       ...s,
       namespace: s.namespace ?? p.component.namespace,
     })),
   );
+  // Copies (a credential two namespaces hold) after every Secret they are copied from.
+  const secrets = [...listed.filter((s) => !isCopy(s)), ...listed.filter(isCopy)];
   if (options.json) {
     io.out.write(`${JSON.stringify(secrets, null, 2)}\n`);
     return 0;
@@ -29,7 +37,7 @@ export async function secretsCommand(options: CommonOptions, io: Io): Promise<nu
   if (!options.create) return 0;
   const kubectl = await toolBinary('kubectl');
   for (const s of secrets) {
-    if (!s.keys.every((k) => k.random)) {
+    if (!s.keys.every((k) => k.random || k.copyOf)) {
       io.out.write(`skip ${s.namespace}/${s.name}: it needs values only you have\n`);
       continue;
     }
@@ -38,6 +46,27 @@ export async function secretsCommand(options: CommonOptions, io: Io): Promise<nu
       io.out.write(`keep ${s.namespace}/${s.name}: already exists\n`);
       continue;
     }
+    const values: [string, string][] = [];
+    for (const k of s.keys) {
+      if (!k.copyOf) {
+        values.push([k.key, randomBytes(32).toString(k.encoding ?? 'hex')]);
+        continue;
+      }
+      const { namespace, name, key } = k.copyOf;
+      const read = await execa(
+        kubectl,
+        ['-n', namespace, 'get', 'secret', name, '-o', `go-template={{index .data "${key}" | base64decode}}`],
+        { reject: false },
+      );
+      if (read.exitCode !== 0 || read.stdout === '') {
+        io.out.write(
+          `skip ${s.namespace}/${s.name}: it copies ${key} of ${namespace}/${name}, which is not readable yet (${readKeyCommand(k.copyOf)})\n`,
+        );
+        break;
+      }
+      values.push([k.key, read.stdout]);
+    }
+    if (values.length !== s.keys.length) continue;
     // Through stdin, never argv (visible in ps) nor a file: the values only ever reach the API server.
     const secret = {
       apiVersion: 'v1',
@@ -48,9 +77,7 @@ export async function secretsCommand(options: CommonOptions, io: Io): Promise<nu
         labels: { ...s.labels, 'app.kubernetes.io/managed-by': 'idstack-secrets' },
       },
       type: 'Opaque',
-      stringData: Object.fromEntries(
-        s.keys.map((k) => [k.key, randomBytes(32).toString(k.encoding ?? 'hex')]),
-      ),
+      stringData: Object.fromEntries(values),
     };
     const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: s.namespace } };
     const created = await execa(kubectl, ['apply', '-f', '-'], {
