@@ -17,6 +17,7 @@ import {
   RELEASE,
   SECRET_KEY_SECRET,
 } from './naming.js';
+import { authentikNetwork } from './network.js';
 import { options } from './options.js';
 import { protectedUis, values } from './values.js';
 
@@ -66,6 +67,7 @@ export default defineComponent({
   options,
   values,
   knobs,
+  network: ({ options: o }) => authentikNetwork(o.backup !== undefined),
   secrets: ({ options: o }) => [
     {
       name: SECRET_KEY_SECRET.name,

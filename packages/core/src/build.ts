@@ -10,6 +10,7 @@ import { type FileMap, renderChart } from './chart.js';
 import type { Component } from './component.js';
 import type { Stack } from './config/schema.js';
 import { stackSchema } from './config/schema.js';
+import { NETWORK_POLICY_TEMPLATE, networkPolicyTemplates } from './network-policy.js';
 import { type Plan, planStack } from './plan.js';
 import { template } from './readme.js';
 import { toJson, toYaml, toYamlDocuments } from './yaml.js';
@@ -21,8 +22,11 @@ export const MANAGED_OUTPUTS = ['charts', 'cluster', 'stack.schema.json'] as con
 export function renderStack(all: readonly Component[], stack: Stack): { plan: Plan; files: FileMap } {
   const plan = planStack(all, stack);
   const files: FileMap = new Map();
+  const policies = networkPolicyTemplates(plan);
   for (const planned of plan.components) {
-    for (const [path, content] of renderChart(plan, planned)) files.set(path, content);
+    const policy = policies.get(planned.component.name);
+    const generated = new Map(policy ? [[NETWORK_POLICY_TEMPLATE, policy]] : []);
+    for (const [path, content] of renderChart(plan, planned, generated)) files.set(path, content);
     files.set(`cluster/apps/${planned.component.name}.yaml`, toYaml(renderApplication(plan, planned)));
   }
   files.set('cluster/apps/project.yaml', toYaml(renderComponentProject(plan)));

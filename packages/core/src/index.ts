@@ -9,6 +9,8 @@ export * from './errors.js';
 export * from './files.js';
 export * from './helm.js';
 export * from './merge.js';
+export * from './network.js';
+export * from './network-policy.js';
 export type { OidcClient } from './oidc.js';
 export * from './package-info.js';
 export * from './plan.js';

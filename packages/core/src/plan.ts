@@ -11,6 +11,7 @@ import { capped, plainErrors } from './config/messages.js';
 import type { Stack } from './config/schema.js';
 import { ConfigError, formatPath, type Problem } from './errors.js';
 import { deepMerge, type Values } from './merge.js';
+import type { NetworkWorkload } from './network.js';
 import { type PackageInfo, readPackageInfo } from './package-info.js';
 import { computeWaves, unknownNeeds } from './waves.js';
 
@@ -36,6 +37,8 @@ export interface PlannedComponent {
   readonly carries: readonly string[];
   /** Ports the router forwards to it from the public IP. */
   readonly forwards: readonly RouterForward[];
+  /** Its workloads and their flows (rendered as CiliumNetworkPolicies unless `networkPolicy: off`). */
+  readonly network: readonly NetworkWorkload[];
   readonly secrets: readonly RequiredSecret[];
   /** The README's "How it works" section (markdown), if any. */
   readonly notes: string;
@@ -113,6 +116,7 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
       externalNamespaces: component.externalNamespaces?.(ctx) ?? [],
       carries: component.carries?.(ctx) ?? [],
       forwards: component.forwards?.(ctx) ?? [],
+      network: component.network?.(ctx) ?? [],
       secrets: component.secrets?.(ctx) ?? [],
       notes: component.notes?.(ctx) ?? '',
       placeholders: component.placeholders?.(ctx) ?? [],

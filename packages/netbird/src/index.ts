@@ -4,6 +4,7 @@ import cloudflared from '@idstack/cloudflared';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
 import { oidcClient, relayAddress, SECRETS } from './management-config.js';
+import { netbirdNetwork } from './network.js';
 import { netbirdOptions } from './options.js';
 import {
   DASHBOARD_VERSION,
@@ -72,6 +73,7 @@ export default defineComponent({
   options: netbirdOptions,
   knobs,
   values: netbirdValues,
+  network: ({ options }) => netbirdNetwork(options.dataPlane.stun),
   secrets: ({ options }) => [
     {
       name: SECRETS.relay.name,
