@@ -240,8 +240,9 @@ export function networkPolicyTemplates(plan: Plan): Map<string, string> {
     const annotations: Values = {
       // The CRDs come from Cilium's agent at runtime: no dry run against a CRD Argo CD has not seen yet.
       'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
-      // In the engine's own chart: after its workloads (the agent installs the CRDs once it runs).
-      ...(inEngine ? { [WAVE_ANNOTATION]: '1' } : {}),
+      // In the engine's own chart: after its workloads (the agent installs the CRDs once it runs); elsewhere with
+      // the workloads they protect.
+      [WAVE_ANNOTATION]: inEngine ? '1' : '0',
     };
     const objects = [...net.namespaces]
       .filter(([, h]) => h === holder)
