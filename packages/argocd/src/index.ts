@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineComponent, type Stack } from '@idstack/core';
 import { z } from 'zod';
+import { argocdNetwork } from './network.js';
 import { argocdIdentity, argocdOidcClient, oidcConfig, rbacConfig, requireLogin, ssoOptions } from './sso.js';
 import { ssoSteps } from './sso-steps.js';
 
@@ -30,6 +31,7 @@ export default defineComponent({
   namespace: 'argocd',
   charts: [{ name: 'argo-cd', repository: 'https://argoproj.github.io/argo-helm', version: '10.1.1' }],
   hosts: { argocd: { prefix: 'argocd', description: 'Argo CD web UI and API' } },
+  network: () => argocdNetwork(),
   options: z.object({
     selfHeal: z
       .boolean()
@@ -58,7 +60,12 @@ export default defineComponent({
     requireLogin(options.adminUser, sso);
     return {
       'argo-cd': {
-        global: { domain: stack.hosts.argocd },
+        global: {
+          domain: stack.hosts.argocd,
+          // idstack's CiliumNetworkPolicies replace the chart's NetworkPolicies, which let every namespace reach
+          // the server and the metrics ports (kept when idstack renders no policies).
+          networkPolicy: { create: stack.networkPolicy === 'off' || !enabled('cilium-tetragon') },
+        },
         crds: { install: true, keep: true },
         configs: {
           cm: {

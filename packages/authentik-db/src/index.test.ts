@@ -350,6 +350,7 @@ describe('custom resources', () => {
     for (const o of [...baseObjects, ...fullObjects]) kinds.add(String(o.kind));
     expect([...kinds].sort()).toEqual([
       'Certificate',
+      'CiliumNetworkPolicy',
       'Cluster',
       'ConfigMap',
       'IngressRoute',

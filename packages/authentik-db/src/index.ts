@@ -17,6 +17,7 @@ import {
   RELEASE,
   SECRET_KEY_SECRET,
 } from './naming.js';
+import { authentikNetwork } from './network.js';
 import { blueprintNotes } from './notes.js';
 import { options } from './options.js';
 import { appSecrets, identity, stackBlueprints, values } from './values.js';
@@ -69,6 +70,7 @@ export default defineComponent({
   values,
   knobs,
   identity,
+  network: ({ options: o }) => authentikNetwork(o.backup !== undefined),
   secrets: (ctx) => [
     {
       name: SECRET_KEY_SECRET.name,

@@ -58,6 +58,14 @@ export function cachedParse<T>(file: string, parse: (text: string) => T): T {
 
 export type Dialect = 'draft-07' | '2020-12';
 
+/**
+ * A CRD pattern (Go's RE2 syntax, as the API server reads it) in JavaScript's: RE2's one-letter Unicode classes
+ * `\pC` / `\PL` are `\p{C}` / `\P{L}` under ajv's `u` flag (Cilium's CRDs use `^\PC*$`).
+ */
+export function ecmaPattern(pattern: string): string {
+  return pattern.replace(/(?<!\\)\\([pP])([A-Z])/g, '\\$1{$2}');
+}
+
 const instances = new Map<Dialect, Ajv>();
 function ajvFor(dialect: Dialect): Ajv {
   let ajv = instances.get(dialect);
@@ -81,7 +89,9 @@ const loaded = new Map<string, ValidateFunction>();
 
 /** A validator for a JSON Schema: from the cache when it was compiled before, else compiled now and cached. */
 export function cachedValidator(schema: object, dialect: Dialect): ValidateFunction {
-  const text = JSON.stringify(schema);
+  const text = JSON.stringify(schema, (key, value) =>
+    key === 'pattern' && typeof value === 'string' ? ecmaPattern(value) : value,
+  );
   const key = hash(CACHE_VERSION, dialect, text);
   let validate = loaded.get(key);
   if (validate) return validate;

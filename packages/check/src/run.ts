@@ -10,6 +10,7 @@ import { driftTraps } from './rules/drift-traps.js';
 import { helmLint } from './rules/helm-lint.js';
 import { imagesRule } from './rules/images.js';
 import { inSync } from './rules/in-sync.js';
+import { networkFlows } from './rules/network-flows.js';
 import { placeholders } from './rules/placeholders.js';
 import { projectPermissions } from './rules/project-permissions.js';
 import { resourceSchemas } from './rules/resource-schemas.js';
@@ -28,6 +29,7 @@ export const rules: readonly Rule[] = [
   syncOrder,
   projectPermissions,
   certificateOrder,
+  networkFlows,
   driftTraps,
   deterministic,
   imagesRule,

@@ -31,6 +31,7 @@ describe('checkRendered', () => {
       'sync-order',
       'project-permissions',
       'certificate-order',
+      'network-flows',
       'drift-traps',
       'deterministic',
       'images',

@@ -1,4 +1,4 @@
-import type { Values } from '@idstack/core';
+import type { NetworkPolicyMode, Values } from '@idstack/core';
 import type { Distribution, Options } from './options.js';
 
 /** Hubble UI's Service, which authentik-db exposes behind forward-auth (keep the names stable: it imports this). */
@@ -58,9 +58,11 @@ function distributionValues(distribution: Distribution): Values {
 export const CILIUM_SECRETS_NAMESPACE = 'cilium-secrets';
 
 /** Values of the upstream cilium chart (every key exists in the pinned 1.20.0 values.yaml; the test walks them). */
-export function ciliumValues(options: Options): Values {
+export function ciliumValues(options: Options, networkPolicy: NetworkPolicyMode = 'audit'): Values {
   const { host, port } = apiEndpoint(options);
   return {
+    // stack.yaml's networkPolicy: audit logs every verdict to Hubble and drops nothing; enforce drops.
+    policyAuditMode: networkPolicy === 'audit',
     // Explicit: `auto` looks the endpoint up at install time, which `helm template` (Argo CD) cannot do.
     k8sServiceHost: host,
     k8sServicePort: port,

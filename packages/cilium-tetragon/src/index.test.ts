@@ -153,7 +153,10 @@ describe('README and manual steps', () => {
       '--flannel-backend=none --disable-network-policy --disable-kube-proxy --disable=traefik',
     );
     expect(readme).toContain('`pnpm idstack bootstrap` installs it with helm before Argo CD exists');
-    expect(ciliumTetragon.bootstrap).toEqual({ order: 1, set: { 'shellPolicy.enabled': 'false' } });
+    expect(ciliumTetragon.bootstrap).toEqual({
+      order: 1,
+      set: { 'shellPolicy.enabled': 'false', 'networkPolicies.enabled': 'false' },
+    });
     expect(readme).toContain('block-shell-in-pods');
     expect(readme).toContain('components.cilium-tetragon.shellPolicy.mode: audit');
     expect(readme).toContain('idstack.dev/allow-shell: "true"');

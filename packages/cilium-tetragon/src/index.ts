@@ -32,13 +32,24 @@ export default defineComponent({
   ],
   options,
   knobs,
-  values: ({ options }) => ({
-    cilium: ciliumValues(options),
+  values: ({ options, stack }) => ({
+    cilium: ciliumValues(options, stack.networkPolicy),
     tetragon: tetragonValues(),
     shellPolicy: shellPolicyKnob(options),
+    networkPolicies: { enabled: true },
   }),
-  // The CNI comes before Argo CD; the shell policy waits for Argo CD (its CRD arrives in the same release).
-  bootstrap: { order: 1, set: { 'shellPolicy.enabled': 'false' } },
+  freeFormValues: [
+    {
+      path: 'cilium.policyAuditMode',
+      reason:
+        'commented out in values.yaml, read by templates/cilium-configmap.yaml (`hasKey .Values "policyAuditMode"`) as the agent\'s policy-audit-mode',
+    },
+  ],
+  // Cilium's agent installs the CiliumNetworkPolicy CRDs: Argo CD's policies (it syncs before Cilium) live here.
+  networkPolicyEngine: { switch: 'networkPolicies.enabled' },
+  // The CNI comes before Argo CD; the shell policy waits for Argo CD (its CRD arrives in the same release), the
+  // network policies for the agent (which installs their CRDs once it runs).
+  bootstrap: { order: 1, set: { 'shellPolicy.enabled': 'false', 'networkPolicies.enabled': 'false' } },
   notes: ({ options }) => shellPolicyNotes(options),
   manualSteps: ({ options }) => manualSteps(options),
   argocd: ({ options }) => ({

@@ -60,7 +60,7 @@ function shellPolicyParagraphs(options: Options): string[] {
 /** Steps outside the cluster, for this build's options. */
 export function manualSteps(options: Options): string[] {
   return [
-    'Cilium is the CNI, so `pnpm idstack bootstrap` installs it with helm before Argo CD exists, from this very chart and values, with `shellPolicy.enabled=false` (a plain helm install cannot create the TracingPolicy in the same release as its CRD; Argo CD adds it on its first sync). The Application then adopts the release and never prunes it.',
+    'Cilium is the CNI, so `pnpm idstack bootstrap` installs it with helm before Argo CD exists, from this very chart and values, with `shellPolicy.enabled=false` and `networkPolicies.enabled=false` (a plain helm install cannot create the TracingPolicy in the same release as its CRD, nor CiliumNetworkPolicies before the agent has installed theirs; Argo CD adds both on its first sync). The Application then adopts the release and never prunes it.',
     ...distributionSteps(options),
     `Hubble UI has no Ingress here: authentik-db serves it behind SSO, or run ${code(`kubectl -n ${hubbleUi.namespace} port-forward svc/${hubbleUi.service} 12000:${hubbleUi.port}`)}.`,
   ];

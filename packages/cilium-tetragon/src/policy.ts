@@ -40,6 +40,15 @@ export const knobs = z.object({
         .describe('Real paths of the shell binaries (security_bprm_check linux_binprm argument).'),
     })
     .describe('The block-shell TracingPolicy (templates/block-shell-policy.yaml).'),
+  networkPolicies: z
+    .object({
+      enabled: z
+        .boolean()
+        .describe(
+          "Render the CiliumNetworkPolicies this chart holds (those of the components that sync before Cilium, Argo CD's). Bootstrap installs the chart with false: the CRDs appear only once Cilium's agent runs.",
+        ),
+    })
+    .describe('The generated templates/idstack-network-policies.yaml (absent with networkPolicy: off).'),
 });
 
 export type ShellPolicyKnob = z.output<typeof knobs>['shellPolicy'];

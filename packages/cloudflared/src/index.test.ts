@@ -11,6 +11,8 @@ import cloudflared, { CLOUDFLARED_VERSION, tokenSecret } from './index.js';
 type Any = any;
 
 const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
+/** The generated CiliumNetworkPolicies of the cloudflared namespace (its own templates render nothing else). */
+const NETWORK_POLICIES = ['idstack-default-deny', 'ingress-acme-http01-solver', 'cloudflared-cloudflared'];
 const base = {
   domain: 'lab.example.org',
   acme: { environment: 'production' },
@@ -140,15 +142,19 @@ describe('cloudflared, locally managed tunnel (default)', () => {
       ['cloudflare-tunnel', '0.3.2', 'tunnel.local'],
       ['cloudflare-tunnel-remote', '0.1.2', 'tunnel.remote'],
     ]);
-    const objects = await renderWithStubDependencies(rendered);
+    const objects = (await renderWithStubDependencies(rendered)).filter(
+      (o: Any) => o.kind !== 'CiliumNetworkPolicy',
+    );
     expect(objects.map((o) => o.metadata.name)).toEqual(['echo-cloudflare-tunnel']);
     // The ingress rules (per-rule originRequest included) reach the chart exactly as rendered.
     const received = JSON.parse(objects[0].data.values);
     expect(received.cloudflare.ingress).toEqual(rules);
   });
 
-  it('passes helm lint --strict and renders its own templates (NOTES only)', async () => {
-    expect(await renderOwnTemplates(rendered)).toEqual([]);
+  it('passes helm lint --strict and renders its own templates (NOTES and the generated network policies only)', async () => {
+    expect((await renderOwnTemplates(rendered)).map((o) => (o as Any).metadata.name)).toEqual(
+      NETWORK_POLICIES,
+    );
   });
 
   it('tells the operator how to create the tunnel and its DNS records, and that UDP never passes', () => {
@@ -192,7 +198,9 @@ describe('cloudflared, dashboard-managed tunnel (mode: remote)', () => {
 
   it('switches the dependency conditions to cloudflare-tunnel-remote', async () => {
     expect(rendered.values.tunnel).toEqual({ local: false, remote: true });
-    const objects = await renderWithStubDependencies(rendered);
+    const objects = (await renderWithStubDependencies(rendered)).filter(
+      (o: Any) => o.kind !== 'CiliumNetworkPolicy',
+    );
     expect(objects.map((o) => o.metadata.name)).toEqual(['echo-cloudflare-tunnel-remote']);
     expect(JSON.parse(objects[0].data.values)).toMatchObject({
       fullnameOverride: 'cloudflared',
@@ -229,7 +237,9 @@ describe('cloudflared, dashboard-managed tunnel (mode: remote)', () => {
   });
 
   it('passes helm lint --strict with its own templates', async () => {
-    expect(await renderOwnTemplates(rendered)).toEqual([]);
+    expect((await renderOwnTemplates(rendered)).map((o) => (o as Any).metadata.name)).toEqual(
+      NETWORK_POLICIES,
+    );
   });
 });
 

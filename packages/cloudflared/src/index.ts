@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
+import { cloudflaredNetwork } from './network.js';
 import { type Options, options } from './options.js';
 import { tunnelRoutes } from './routes.js';
 import { manualSteps, secrets } from './steps.js';
@@ -42,6 +43,7 @@ export default defineComponent({
   knobs,
   values,
   secrets,
+  network: ({ options: { mode } }: { options: Options }) => cloudflaredNetwork(mode),
   placeholders: ({ options: { mode, tunnelId } }: { options: Options }) =>
     mode === 'local' && /^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(tunnelId)
       ? [

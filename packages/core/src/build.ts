@@ -10,6 +10,14 @@ import { type FileMap, renderChart } from './chart.js';
 import type { Component } from './component.js';
 import type { Stack } from './config/schema.js';
 import { stackSchema } from './config/schema.js';
+import { portText } from './network.js';
+import {
+  endpointName,
+  type FlowEndpoint,
+  NETWORK_POLICY_TEMPLATE,
+  networkPolicyTemplates,
+  resolveNetwork,
+} from './network-policy.js';
 import { type Plan, planStack } from './plan.js';
 import { template } from './readme.js';
 import { toJson, toYaml, toYamlDocuments } from './yaml.js';
@@ -21,8 +29,11 @@ export const MANAGED_OUTPUTS = ['charts', 'cluster', 'stack.schema.json'] as con
 export function renderStack(all: readonly Component[], stack: Stack): { plan: Plan; files: FileMap } {
   const plan = planStack(all, stack);
   const files: FileMap = new Map();
+  const policies = networkPolicyTemplates(plan);
   for (const planned of plan.components) {
-    for (const [path, content] of renderChart(plan, planned)) files.set(path, content);
+    const policy = policies.get(planned.component.name);
+    const generated = new Map(policy ? [[NETWORK_POLICY_TEMPLATE, policy]] : []);
+    for (const [path, content] of renderChart(plan, planned, generated)) files.set(path, content);
     files.set(`cluster/apps/${planned.component.name}.yaml`, toYaml(renderApplication(plan, planned)));
   }
   files.set('cluster/apps/project.yaml', toYaml(renderComponentProject(plan)));
@@ -61,7 +72,85 @@ function renderClusterReadme(plan: Plan): string {
     })),
     edges: plan.components.flatMap((p) => p.needs.map((n) => ({ from: id(n), to: id(p.component.name) }))),
     topology: topology(plan, id),
+    network: networkMatrix(plan),
   });
+}
+
+const ENTITY_LABELS: Readonly<Record<string, string>> = {
+  all: 'anywhere (public entry)',
+  world: 'the internet',
+  cluster: 'any pod of the cluster',
+  host: 'the node (host network)',
+  'remote-node': 'other nodes',
+  'kube-apiserver': 'kube-apiserver',
+};
+
+/**
+ * The flow matrix: every declared flow (who may open a connection to whom, on which ports), as the policies render
+ * it. Null when no policy is rendered (`networkPolicy: off`, or no policy engine enabled).
+ */
+function networkMatrix(plan: Plan) {
+  const net = resolveNetwork(plan);
+  if (plan.stack.networkPolicy === 'off' || !net.engine) return null;
+  const nodeId = (e: FlowEndpoint) =>
+    `${e.kind === 'entity' ? 'e' : 'w'}_${endpointName(e).replace(/[^A-Za-z0-9]/g, '_')}`;
+  const edges = new Map<
+    string,
+    { from: string; to: string; fromName: string; toName: string; ports: string; why: string }
+  >();
+  for (const f of net.flows) {
+    const ports = f.ports.map(portText).join(', ');
+    const key = `${nodeId(f.from)}>${nodeId(f.to)}>${ports}`;
+    if (!edges.has(key))
+      edges.set(key, {
+        from: nodeId(f.from),
+        to: nodeId(f.to),
+        fromName:
+          f.from.kind === 'entity' ? (ENTITY_LABELS[f.from.entity] ?? f.from.entity) : endpointName(f.from),
+        toName: f.to.kind === 'entity' ? (ENTITY_LABELS[f.to.entity] ?? f.to.entity) : endpointName(f.to),
+        ports,
+        why: f.why,
+      });
+  }
+  const entities = [
+    ...new Set(
+      net.flows
+        .flatMap((f) => [f.from, f.to])
+        .filter((e) => e.kind === 'entity')
+        .map((e) => e.entity),
+    ),
+  ]
+    .sort()
+    .map((entity) => ({ id: nodeId({ kind: 'entity', entity }), label: ENTITY_LABELS[entity] ?? entity }));
+  const groups = plan.components
+    .map((p) => ({
+      id: `c_${p.component.name.replaceAll('-', '_')}`,
+      name: p.component.name,
+      workloads: net.workloads
+        .filter((w) => w.component === p.component.name)
+        .map((w) => ({
+          id: nodeId({
+            kind: 'workload',
+            component: w.component,
+            workload: w.workload.name,
+            namespace: '',
+            selector: {},
+          }),
+          name: w.workload.name,
+        })),
+    }))
+    .filter((g) => g.workloads.length > 0);
+  return {
+    mode: plan.stack.networkPolicy,
+    modeNote:
+      plan.stack.networkPolicy === 'audit'
+        ? "Cilium's policy audit mode: verdicts logged to Hubble, nothing dropped"
+        : 'what no rule allows is dropped',
+    namespaces: [...net.namespaces.keys()].sort(),
+    entities,
+    groups,
+    edges: [...edges.values()],
+  };
 }
 
 /**

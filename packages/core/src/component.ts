@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Problem } from './errors.js';
 import type { ComponentIdentity, IdentityDeclaration } from './identity.js';
 import type { Values } from './merge.js';
+import type { NetworkWorkload } from './network.js';
 
 /** Layers of the stack. */
 export const TIERS = ['platform', 'infra', 'security', 'networking'] as const;
@@ -207,6 +208,20 @@ export interface Component<Options extends Values = Values> {
   readonly freeFormValues?: readonly { readonly path: string; readonly reason: string }[];
   /** Public hosts this component serves, by key (`auth`, `argocd`, ...). @default none */
   readonly hosts?: Readonly<Record<string, HostDeclaration>>;
+  /**
+   * Its workloads and the network flows they need: who may connect to each (another component's workload, Traefik,
+   * the kube-apiserver, the node) on which ports, and where egress is restricted, what each may reach. Rendered as
+   * CiliumNetworkPolicies (default-deny ingress in its namespaces, one rule per flow) unless `networkPolicy: off`;
+   * `idstack check` (rule `network-flows`) proves every flow allowed and nothing else open. @default none
+   */
+  readonly network?: (ctx: ComponentContext<Options>) => readonly NetworkWorkload[];
+  /**
+   * It runs the network policy engine (Cilium), whose CRDs exist only once its agent runs: the policies of
+   * components that sync before it land in its own chart, after its workloads (resource wave 1), behind the boolean
+   * umbrella value `switch` (one of its knobs; `bootstrap.set` turns it off while the engine is not running yet).
+   * @default not the engine
+   */
+  readonly networkPolicyEngine?: { readonly switch: string };
   /**
    * Public hosts whose traffic reaches the cluster only through this component (a tunnel). The ACME HTTP-01
    * challenges of their certificates pass only once it runs, so `idstack check` (rule `certificate-order`) fails on

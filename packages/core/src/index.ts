@@ -10,6 +10,8 @@ export * from './files.js';
 export * from './helm.js';
 export type * from './identity.js';
 export * from './merge.js';
+export * from './network.js';
+export * from './network-policy.js';
 export type { OidcClient } from './oidc.js';
 export * from './package-info.js';
 export * from './plan.js';

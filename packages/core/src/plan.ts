@@ -12,6 +12,7 @@ import type { Stack } from './config/schema.js';
 import { ConfigError, formatPath, type Problem } from './errors.js';
 import type { ComponentIdentity, IdentityDeclaration } from './identity.js';
 import { deepMerge, type Values } from './merge.js';
+import type { NetworkWorkload } from './network.js';
 import { type PackageInfo, readPackageInfo } from './package-info.js';
 import { computeWaves, unknownNeeds } from './waves.js';
 
@@ -37,6 +38,8 @@ export interface PlannedComponent {
   readonly carries: readonly string[];
   /** Ports the router forwards to it from the public IP. */
   readonly forwards: readonly RouterForward[];
+  /** Its workloads and their flows (rendered as CiliumNetworkPolicies unless `networkPolicy: off`). */
+  readonly network: readonly NetworkWorkload[];
   readonly secrets: readonly RequiredSecret[];
   /** What it needs from the identity provider (Authentik objects generated for it). */
   readonly identity: IdentityDeclaration;
@@ -128,6 +131,7 @@ export function planStack(all: readonly Component[], stack: Stack): Plan {
       externalNamespaces: component.externalNamespaces?.(ctx) ?? [],
       carries: component.carries?.(ctx) ?? [],
       forwards: component.forwards?.(ctx) ?? [],
+      network: component.network?.(ctx) ?? [],
       secrets: component.secrets?.(ctx) ?? [],
       identity: identities().find((i) => i.component === component.name)?.identity ?? {},
       notes: component.notes?.(ctx) ?? '',

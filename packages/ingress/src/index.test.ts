@@ -54,7 +54,17 @@ describe.skipIf(!PINNED_UPSTREAM)(needsPinned('ingress'), () => {
 
     it('renders letsencrypt-staging and letsencrypt-production, and nothing else', () => {
       expect(issuers().map((o) => meta(o).name)).toEqual(['letsencrypt-staging', 'letsencrypt-production']);
-      expect(objects.map((o) => o.kind)).toEqual(['ClusterIssuer', 'ClusterIssuer']);
+      // Beside the issuers, only the generated network policies of the ingress namespace.
+      expect(objects.filter((o) => o.kind !== 'CiliumNetworkPolicy').map((o) => o.kind)).toEqual([
+        'ClusterIssuer',
+        'ClusterIssuer',
+      ]);
+      expect(objects.filter((o) => o.kind === 'CiliumNetworkPolicy').map((o) => meta(o).name)).toEqual([
+        'idstack-default-deny',
+        'ingress-traefik',
+        'ingress-webhook',
+        'ingress-acme-http01-solver',
+      ]);
     });
 
     it('points each at its ACME directory, with the configured e-mail and a generated account key', () => {

@@ -2,10 +2,12 @@ import { fileURLToPath } from 'node:url';
 import ciliumTetragon from '@idstack/cilium-tetragon';
 import { defineComponent } from '@idstack/core';
 import { cloudflareApiToken, dns01SolverLabels, httpEntryPoint, nodePorts, traefik } from './names.js';
+import { ingressNetwork } from './network.js';
 import { options } from './options.js';
 import { knobs, usesTunnel, values } from './values.js';
 
 export * from './names.js';
+export { TRAEFIK_CONTAINER_PORTS, TRAEFIK_PODS } from './network.js';
 export { options } from './options.js';
 
 /**
@@ -26,6 +28,7 @@ export default defineComponent({
   options,
   values,
   knobs,
+  network: () => ingressNetwork(),
   freeFormValues: [
     {
       path: 'traefik.service.spec',

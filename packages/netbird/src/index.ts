@@ -4,6 +4,7 @@ import cloudflared from '@idstack/cloudflared';
 import { defineComponent } from '@idstack/core';
 import ingress from '@idstack/ingress';
 import { netbirdIdentity, oidcClient, relayAddress, SECRETS } from './management-config.js';
+import { netbirdNetwork } from './network.js';
 import { netbirdOptions } from './options.js';
 import {
   DASHBOARD_VERSION,
@@ -77,6 +78,7 @@ export default defineComponent({
     const { host, authHost } = hostsOf(ctx);
     return netbirdIdentity(oidcClient(host, authHost, ctx.options));
   },
+  network: ({ options }) => netbirdNetwork(options.dataPlane.stun),
   secrets: ({ options }) => [
     {
       name: SECRETS.relay.name,

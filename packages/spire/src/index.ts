@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import ciliumTetragon from '@idstack/cilium-tetragon';
 import { defineComponent } from '@idstack/core';
+import { spireNetwork } from './network.js';
 import { options } from './options.js';
 import {
   EXAMPLE_NAMESPACE,
@@ -46,6 +47,7 @@ export default defineComponent({
   options,
   values,
   knobs,
+  network: () => spireNetwork(),
   argocd: {
     // The chart would label spire-server "restricted" if it created it; Argo CD creates it, so Argo CD labels it.
     namespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },

@@ -45,7 +45,7 @@ describe('idstack bootstrap', () => {
     const copies = /: (\/\S+) \(left for these commands\)/.exec(out)?.[1] as string;
     const commands = out.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(commands).toEqual([
-      `helm upgrade --install cilium-tetragon ${join(copies, 'cilium-tetragon')} --namespace kube-system --create-namespace --set shellPolicy.enabled=false --wait --timeout 10m`,
+      `helm upgrade --install cilium-tetragon ${join(copies, 'cilium-tetragon')} --namespace kube-system --create-namespace --set shellPolicy.enabled=false --set networkPolicies.enabled=false --wait --timeout 10m`,
       `helm upgrade --install argocd ${join(copies, 'argocd')} --namespace argocd --create-namespace --wait --timeout 10m`,
       `kubectl apply --server-side -f ${join(root, 'cluster/root.yaml')}`,
     ]);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Component } from '../component.js';
+import { NETWORK_POLICY_MODES } from '../network.js';
 import { dnsLabel, email, gitRevision, publicDomain, repositoryPath, trustDomain } from './names.js';
 import { closeObjects } from './strict.js';
 
@@ -106,6 +107,12 @@ export const globalShape = {
     })
     .prefault({})
     .describe('Where Argo CD reads this stack from.'),
+  networkPolicy: z
+    .enum(NETWORK_POLICY_MODES)
+    .default('audit')
+    .describe(
+      "Zero Trust on the network: every component's pods get CiliumNetworkPolicies (default-deny ingress, one rule per declared flow, restricted egress for the database and cloudflared). audit: Cilium's policy audit mode, verdicts logged to Hubble and nothing dropped (watch `hubble observe --verdict AUDIT`, then switch). enforce: what a policy does not allow is dropped. off: no policies. Default: audit.",
+    ),
   mirror: z
     .string()
     .regex(
