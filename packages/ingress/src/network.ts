@@ -30,7 +30,7 @@ export function ingressNetwork(): NetworkWorkload[] {
         {
           from: { entity: 'all' },
           ports: [{ port: TRAEFIK_CONTAINER_PORTS.web }, { port: TRAEFIK_CONTAINER_PORTS.websecure }],
-          why: 'the public entry point: the tunnel (cloudflared), the router forwards, every HTTP client',
+          why: "the public entry point: every HTTP client, through the tunnel or the router's forwards",
         },
       ],
     },
