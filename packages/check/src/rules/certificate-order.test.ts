@@ -1,39 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Component } from '@idstack/core';
 import { renderComponent } from '@idstack/core/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { throwawayComponent } from '../test-support/fixture.js';
 import { checkRendered } from '../testing.js';
-
-/** A throwaway component package: a package.json and the given own templates. */
-function fixture(name: string, templates: Record<string, string>, extra: Partial<Component>): Component {
-  const packageDir = mkdtempSync(join(tmpdir(), `idstack-check-${name}-`));
-  writeFileSync(
-    join(packageDir, 'package.json'),
-    JSON.stringify({ name: `@test/${name}`, version: '1.0.0' }),
-  );
-  mkdirSync(join(packageDir, 'chart', 'templates'), { recursive: true });
-  for (const [file, text] of Object.entries(templates))
-    writeFileSync(join(packageDir, 'chart', 'templates', file), text);
-  return {
-    name,
-    description: `TEST FIXTURE ${name}`,
-    tier: 'platform',
-    namespace: name,
-    needs: [],
-    charts: [],
-    options: z.object({}),
-    values: () => ({}),
-    packageDir,
-    ...extra,
-  } as Component;
-}
 
 const HOST = 'app.lab.example.org';
 /** A tunnel: the only way into the cluster for the app host. */
-const tunnel = fixture('tunnel', {}, { carries: () => [HOST] });
+const tunnel = throwawayComponent('tunnel', {}, { carries: () => [HOST] });
 /** The app: a Certificate for its host (and one for a host nobody tunnels). */
 const certificate = (host: string, name: string) =>
   [
@@ -51,7 +25,7 @@ const certificate = (host: string, name: string) =>
     '    name: letsencrypt',
     '',
   ].join('\n');
-const app = fixture(
+const app = throwawayComponent(
   'app',
   { 'certificates.yaml': certificate(HOST, 'app') + certificate('direct.lab.example.org', 'direct') },
   { hosts: { app: { prefix: 'app', description: 'the app' } } },

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Component, NetworkWorkload } from '@idstack/core';
+import type { NetworkWorkload } from '@idstack/core';
 import { renderComponent } from '@idstack/core/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { throwawayComponent } from '../test-support/fixture.js';
 import { checkRendered } from '../testing.js';
 
 /** A Deployment whose pods carry `labels` and listen on `port` (real helm renders it: the simulation's pods). */
@@ -29,32 +29,8 @@ const deployment = (name: string, labels: Record<string, string>, port: number) 
     '',
   ].join('\n');
 
-/** A throwaway component package: a package.json and the given own templates. */
-function fixture(name: string, templates: Record<string, string>, extra: Partial<Component>): Component {
-  const packageDir = mkdtempSync(join(tmpdir(), `idstack-check-${name}-`));
-  writeFileSync(
-    join(packageDir, 'package.json'),
-    JSON.stringify({ name: `@test/${name}`, version: '1.0.0' }),
-  );
-  mkdirSync(join(packageDir, 'chart', 'templates'), { recursive: true });
-  for (const [file, text] of Object.entries(templates))
-    writeFileSync(join(packageDir, 'chart', 'templates', file), text);
-  return {
-    name,
-    description: `TEST FIXTURE ${name}`,
-    tier: 'platform',
-    namespace: name,
-    needs: [],
-    charts: [],
-    options: z.object({}),
-    values: () => ({}),
-    packageDir,
-    ...extra,
-  } as Component;
-}
-
 /** The policy engine (Cilium's role): its switch is one of its knobs. */
-const engine = fixture(
+const engine = throwawayComponent(
   'engine',
   {},
   {
@@ -65,7 +41,7 @@ const engine = fixture(
 );
 const after = { needs: ['engine'], requires: [engine] };
 /** The public web app: reachable from anywhere on 8080, it uses the database. */
-const web = fixture(
+const web = throwawayComponent(
   'web',
   { 'web.yaml': deployment('web', { app: 'web' }, 8080) },
   {
@@ -81,7 +57,7 @@ const web = fixture(
   },
 );
 /** The database: only the web app gets in; it reaches nothing but DNS. */
-const db = fixture(
+const db = throwawayComponent(
   'db',
   { 'db.yaml': deployment('db', { app: 'db' }, 5432) },
   {
@@ -98,7 +74,7 @@ const db = fixture(
   },
 );
 /** Another component's workload that must not reach the database. */
-const other = fixture(
+const other = throwawayComponent(
   'other',
   { 'other.yaml': deployment('other', { app: 'other' }, 9000) },
   {

@@ -11,7 +11,7 @@ import {
   type Values,
 } from '@idstack/core';
 import { describeObject } from '../context.js';
-import type { CheckContext, Finding, K8sObject, Rule } from '../types.js';
+import type { Finding, K8sObject, Rule } from '../types.js';
 
 /**
  * Simulates the rendered CiliumNetworkPolicies against the rendered pods, the way Cilium decides a connection:

@@ -49,3 +49,34 @@ export function fixtureComponent(): Component {
     packageDir,
   } as Component;
 }
+
+/**
+ * TEST FIXTURE: a throwaway component package named `name` with the given own templates (file -> text) and no
+ * upstream chart; `extra` overrides any field of the contract (hosts, carries, network...).
+ */
+export function throwawayComponent(
+  name: string,
+  templates: Readonly<Record<string, string>>,
+  extra: Partial<Component> = {},
+): Component {
+  const packageDir = mkdtempSync(join(tmpdir(), `idstack-check-${name}-`));
+  writeFileSync(
+    join(packageDir, 'package.json'),
+    JSON.stringify({ name: `@test/${name}`, version: '1.0.0' }),
+  );
+  mkdirSync(join(packageDir, 'chart', 'templates'), { recursive: true });
+  for (const [file, text] of Object.entries(templates))
+    writeFileSync(join(packageDir, 'chart', 'templates', file), text);
+  return {
+    name,
+    description: `TEST FIXTURE ${name}`,
+    tier: 'platform',
+    namespace: name,
+    needs: [],
+    charts: [],
+    options: z.object({}),
+    values: () => ({}),
+    packageDir,
+    ...extra,
+  } as Component;
+}
