@@ -5,7 +5,7 @@ import type { DiffResult } from '@idstack/diff';
 import { cachedChart, ociTarget, pushChart } from '@idstack/release';
 import { freePort, packageUpstreamStandIn, startRegistry, type TestRegistry } from '@idstack/release/testing';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { components } from '../components.js';
 import { renderRoot, run, snapshot } from '../test-support.js';
 
@@ -127,6 +127,10 @@ describe('idstack diff, full render (stand-in upstream charts from a loopback mi
   let root: string;
   beforeAll(async () => {
     root = await committedStack();
+  });
+  // Each case starts from the committed stack.yaml, whatever order the cases run in.
+  beforeEach(async () => {
+    await git(root, 'checkout', '--quiet', '--', 'stack.yaml');
   });
 
   it('prints that nothing differs when stack.yaml is unchanged, naming the full render', async () => {

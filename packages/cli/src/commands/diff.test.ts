@@ -2,7 +2,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiffResult } from '@idstack/diff';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderRoot, run, snapshot, tempRoot } from '../test-support.js';
 
 /** git with a fixed identity, in `cwd`. */
@@ -28,6 +28,10 @@ describe('idstack diff --offline (real git, real helm, the real components)', ()
   let root: string;
   beforeAll(async () => {
     root = await committedStack();
+  });
+  // Each case starts from the committed stack.yaml, whatever order the cases run in.
+  beforeEach(async () => {
+    await git(root, 'checkout', '--quiet', '--', 'stack.yaml');
   });
 
   it('prints that nothing differs when stack.yaml is unchanged, and exits 0 (also with --exit-code), naming its render', async () => {
