@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRendered, needsPinned, PINNED_UPSTREAM, pinnedCrd } from '@idstack/check/testing';
+import { matchesLabelSelector } from '@idstack/core';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -34,30 +35,7 @@ const renderPolicies = async (shellPolicy: Record<string, unknown>) =>
 function selects(policy: Any, pod: { namespace: string; labels?: Record<string, string> }): boolean {
   if (policy.metadata.namespace && policy.metadata.namespace !== pod.namespace) return false;
   const labels: Record<string, string> = { [POD_NAMESPACE_LABEL]: pod.namespace, ...pod.labels };
-  const selector = policy.spec.podSelector;
-  const requirements = [
-    ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({
-      key,
-      operator: 'In',
-      values: [value],
-    })),
-    ...(selector.matchExpressions ?? []),
-  ];
-  return requirements.every(({ key, operator, values }: Any) => {
-    const value = labels[key];
-    switch (operator) {
-      case 'In':
-        return value !== undefined && values.includes(value);
-      case 'NotIn':
-        return value === undefined || !values.includes(value);
-      case 'Exists':
-        return value !== undefined;
-      case 'DoesNotExist':
-        return value === undefined;
-      default:
-        throw new Error(`unknown operator ${operator}`);
-    }
-  });
+  return matchesLabelSelector(policy.spec.podSelector, labels);
 }
 
 const actionsOf = (policy: Any): string[] =>

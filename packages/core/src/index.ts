@@ -9,6 +9,7 @@ export * from './errors.js';
 export * from './files.js';
 export * from './helm.js';
 export type * from './identity.js';
+export * from './label-selector.js';
 export * from './merge.js';
 export * from './network.js';
 export * from './network-policy.js';

@@ -180,13 +180,13 @@ function namespacePolicies(net: ResolvedNetwork, namespace: string, annotations:
   ];
   for (const w of net.workloads) {
     if (!w.namespaces.includes(namespace)) continue;
-    const here = (f: ResolvedFlow, end: FlowEndpoint) =>
+    const here = (end: FlowEndpoint) =>
       end.kind === 'workload' &&
       end.component === w.component &&
       end.workload === w.workload.name &&
       end.namespace === namespace;
-    const ingress = net.flows.filter((f) => f.direction === 'ingress' && here(f, f.to));
-    const egress = net.flows.filter((f) => f.direction === 'egress' && here(f, f.from));
+    const ingress = net.flows.filter((f) => f.direction === 'ingress' && here(f.to));
+    const egress = net.flows.filter((f) => f.direction === 'egress' && here(f.from));
     const selector = { matchLabels: { ...w.workload.selector } };
     const specs: Values[] = ingress.map((f) => ({
       description: `${f.name}: ${f.why}`,

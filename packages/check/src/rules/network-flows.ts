@@ -2,6 +2,7 @@ import {
   endpointName,
   type FlowEndpoint,
   isPlainObject,
+  matchesLabelSelector,
   type NetworkEntity,
   type NetworkPort,
   portText,
@@ -322,23 +323,17 @@ function selectorSelects(selector: Values, pod: Pod, namespace: string | undefin
   const namesNamespace =
     NAMESPACE_KEY in matchLabels || expressions.some((e) => bare(String(e.key)) === NAMESPACE_KEY);
   if (namespace !== undefined && !namesNamespace && pod.namespace !== namespace) return false;
-  if (!Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) return false;
-  return expressions.every((e) => {
-    const value = labels[bare(String(e.key))];
-    const values = (Array.isArray(e.values) ? e.values : []).map(String);
-    switch (e.operator) {
-      case 'In':
-        return value !== undefined && values.includes(value);
-      case 'NotIn':
-        return value === undefined || !values.includes(value);
-      case 'Exists':
-        return value !== undefined;
-      case 'DoesNotExist':
-        return value === undefined;
-      default:
-        return false;
-    }
-  });
+  return matchesLabelSelector(
+    {
+      matchLabels,
+      matchExpressions: expressions.map((e) => ({
+        key: bare(String(e.key)),
+        operator: String(e.operator),
+        values: (Array.isArray(e.values) ? e.values : []).map(String),
+      })),
+    },
+    labels,
+  );
 }
 
 const selects = (rule: PolicyRule, pod: Pod) => selectorSelects(rule.endpointSelector, pod, rule.namespace);
