@@ -221,26 +221,6 @@ describe('stack.yaml validation', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('answers well under a second for the worst files within the size limit, listing 20 problems at most', () => {
-    const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}: v`).join('\n');
-    const many = Math.floor(MAX_CONFIG_BYTES / 9);
-    const worst = [
-      `a: ${'['.repeat(MAX_CONFIG_BYTES - 10)}`, // nesting
-      `${'- '.repeat(2000)}x`, // block nesting on one line
-      keys(many), // unknown keys
-      `${keys(many - 10)}\nk0: again\n`, // a duplicate at the end
-      `a: &a [x]\n${Array.from({ length: many / 2 }, (_, i) => `b${i}: *a`).join('\n')}`, // aliases
-    ];
-    for (const text of worst) {
-      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_CONFIG_BYTES);
-      const cpu = process.cpuUsage();
-      const found = problems(text);
-      const { user, system } = process.cpuUsage(cpu);
-      expect((user + system) / 1000, text.slice(0, 20)).toBeLessThan(1000);
-      expect(found.length).toBeLessThanOrEqual(21);
-    }
-  });
-
   it('reports every problem at once', () => {
     expect(problems('domain: x.local\nacme:\n  email: nope\n')).toHaveLength(2);
   });
