@@ -175,6 +175,10 @@ describe('empty blocks', () => {
   it('passes anything that is no mapping through to the schema', () => {
     expect(refusal(() => validateStack(null, all)).problems.map((p) => p.path)).toEqual(['(root)']);
     expect(refusal(() => validateStack({ acme: ['x'] }, all)).problems.map((p) => p.path)).toEqual(['acme']);
+    expect(refusal(() => validateStack({ acme: 'x' }, all)).problems.map((p) => p.path)).toEqual(['acme']);
+    expect(refusal(() => validateStack({ domain: { a: null } }, all)).problems.map((p) => p.path)).toEqual([
+      'domain',
+    ]);
   });
 });
 
