@@ -111,6 +111,15 @@ describe('writeOutputs failures', () => {
     expect(readdirSync(root)).toEqual([]);
   });
 
+  it('stages inside the root, touching nothing beside it (its parent may be read-only)', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'idstack-write-'));
+    const root = join(parent, 'out');
+    mkdirSync(root);
+    locked(parent, () => writeOutputs(root, new Map([['stack.schema.json', '{}\n']]), managed));
+    expect(readdirSync(parent)).toEqual(['out']);
+    expect(readdirSync(root)).toEqual(['stack.schema.json']);
+  });
+
   it('creates a missing root and writes into it', () => {
     const root = join(mkdtempSync(join(tmpdir(), 'idstack-write-')), 'deep', 'out');
     writeOutputs(root, new Map([['stack.schema.json', '{}\n']]), managed);
