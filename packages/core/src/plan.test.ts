@@ -270,10 +270,16 @@ describe('planStack', () => {
       ).components.map((p) => p.component.name),
     ).toEqual(['other']);
     expect(planStack(all, validateStack({}, all)).components).toHaveLength(3);
+    expect(
+      planStack(all, validateStack({ components: { other: { enabled: false } } }, all)).components.map(
+        (p) => p.component.name,
+      ),
+    ).toEqual(['base', 'needy']);
   });
 
   it('checks the umbrella knobs, skipping global and every dependency by alias or name', () => {
     const aliased = fakeComponent('aliased', 'infra', ['base'], {
+      knobs: z.object({ greeting: z.string(), size: z.number().optional() }),
       charts: [
         { name: 'upstream', repository: 'https://charts.example.org', version: '1.0.0' },
         { name: 'other', alias: 'second', repository: 'https://charts.example.org', version: '1.0.0' },
@@ -298,7 +304,7 @@ describe('planStack', () => {
       problems: [
         {
           path: 'components.aliased.values',
-          message: "unknown chart value(s) other, colour; the chart's own values are: greeting",
+          message: "unknown chart value(s) other, colour; the chart's own values are: greeting, size",
         },
       ],
     });

@@ -151,9 +151,8 @@ export function mirrored(chart: UpstreamChart, mirror: string | undefined): stri
 function checkKnobs(component: Component, values: Values): void {
   const aliases = new Set(['global', ...component.charts.map((c) => c.alias ?? c.name)]);
   const own = Object.fromEntries(Object.entries(values).filter(([k]) => !aliases.has(k)));
-  const result = (component.knobs as z.ZodObject)
-    .strict()
-    .safeParse(own, { error: plainErrors, reportInput: true });
+  const knobs = component.knobs as z.ZodObject;
+  const result = knobs.strict().safeParse(own, { error: plainErrors });
   if (!result.success) {
     throw new ConfigError(
       capped(
@@ -161,7 +160,7 @@ function checkKnobs(component: Component, values: Values): void {
           path: formatPath(['components', component.name, 'values', ...i.path]),
           message:
             i.code === 'unrecognized_keys'
-              ? `unknown chart value(s) ${i.keys.join(', ')}; the chart's own values are: ${Object.keys(component.knobs?.shape ?? {}).join(', ')}`
+              ? `unknown chart value(s) ${i.keys.join(', ')}; the chart's own values are: ${Object.keys(knobs.shape).join(', ')}`
               : i.message,
         })),
       ),

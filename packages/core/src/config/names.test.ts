@@ -41,6 +41,10 @@ describe('DNS names', () => {
     ['a..example.com', '"a..example.com" has two dots in a row (an empty label); remove one'],
     ['*.example.com', '"*.example.com" is a wildcard; write the one host name it stands for'],
     ['Example.com', 'must be lower case'],
+    [
+      'a:b.com',
+      'has an invalid label "a:b" (labels are 1-63 characters of a-z, 0-9 and "-", not starting or ending with "-")',
+    ],
     [`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`, undefined],
     [
       `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}`,
@@ -86,6 +90,7 @@ describe('DNS names', () => {
     ['10.0.0.1', '"10.0.0.1" looks like an IP address; use a public domain'],
     ['host.123', '"host.123" looks like an IP address; use a public domain'],
     ['host.1a', undefined],
+    ['host.a1', undefined],
     ['123.com', undefined],
   ])('publicDomainProblem(%j) is %j', (name, problem) => {
     expect(publicDomainProblem(name)).toBe(problem);
@@ -154,7 +159,14 @@ describe('e-mail addresses', () => {
     ],
     ['me@mylocal.org', undefined],
     ['me@10.0.0.1', `is at an IP address; Let's Encrypt takes only e-mail at a public domain`],
+    ['me@10.0.0.12', `is at an IP address; Let's Encrypt takes only e-mail at a public domain`],
+    [
+      'me@home.arpa',
+      `is at "home.arpa", a private domain (".home.arpa"); Let's Encrypt refuses account e-mails that do not end in a public domain: use an address you read at a public one`,
+    ],
     ['me@host.1a', undefined],
+    ['me@host.a1', undefined],
+    ['xmailto:me@example.org', undefined],
   ])('emailProblem(%j) is %j', (value, problem) => {
     expect(emailProblem(value)).toBe(problem);
   });
@@ -246,6 +258,19 @@ describe('repository paths', () => {
   it('makes repositoryPath refuse with the problem', () => {
     expect(issues(repositoryPath, '/abs')).toEqual([shape]);
     expect(issues(repositoryPath, '')).toEqual([]);
+  });
+});
+
+describe('the refinements', () => {
+  it.each([
+    ['publicDomain', publicDomain, 'nas'],
+    ['trustDomain (a URL)', trustDomain, 'spiffe://x'],
+    ['trustDomain (a bad name)', trustDomain, 'X'],
+    ['email', email, 'me@nas.lan'],
+    ['gitRevision', gitRevision, 'a..b'],
+    ['repositoryPath', repositoryPath, '/abs'],
+  ])('%s reports a custom issue', (_, schema, value) => {
+    expect((schema as z.ZodType).safeParse(value).error?.issues.map((i) => i.code)).toEqual(['custom']);
   });
 });
 
