@@ -151,6 +151,28 @@ describe('the cluster README', () => {
     );
   });
 
+  it('lists every port of a flow', () => {
+    const client = fakeComponent('client', 'infra', ['net-engine'], {
+      network: () => [
+        {
+          name: 'app',
+          description: 'app',
+          selector: { app: 'client' },
+          egress: [
+            {
+              to: { component: 'plat', workload: 'api-server' },
+              ports: [{ port: 9000 }, { port: 9001 }],
+              why: 'both',
+            },
+          ],
+        },
+      ],
+    });
+    const text = section(readme([plat, engine(), client]), 'Network flows');
+    expect(text).toContain('  w_client_app -- "9000/TCP, 9001/TCP" --> w_plat_api_server\n');
+    expect(text).toContain('| client/app | `plat/api-server` | 9000/TCP, 9001/TCP | both |\n');
+  });
+
   it('names the git chart folders and the enforce mode', () => {
     const text = readme([plat, engine(), tunnel()], { networkPolicy: 'enforce' });
     expect(section(text, 'Sync waves')).toContain(

@@ -29,6 +29,21 @@ describe('computeWaves', () => {
     ]);
   });
 
+  it('reports a component needing itself alone, before any tier order it breaks', () => {
+    expect(problems(() => computeWaves([base, fakeComponent('a', 'infra', ['a'])]))).toEqual([
+      { path: 'components.a.needs', message: 'a cannot need itself' },
+    ]);
+  });
+
+  it('names only the members of a cycle, not the component that leads into it', () => {
+    const a = fakeComponent('a', 'infra', ['b', 'base']);
+    const b = fakeComponent('b', 'infra', ['c']);
+    const c = fakeComponent('c', 'infra', ['b']);
+    expect(problems(() => computeWaves([base, a, b, c]))).toEqual([
+      { path: 'components.b.needs', message: 'needs form a cycle: b -> c -> b; remove one of these needs' },
+    ]);
+  });
+
   it('stops at a cycle among disabled components, taking what they stand for once', () => {
     const x = fakeComponent('x', 'infra', ['y', 'base']);
     const y = fakeComponent('y', 'infra', ['x', 'base']);

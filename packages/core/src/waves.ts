@@ -44,11 +44,10 @@ export function computeWaves(
       if (need === c.name)
         problems.push({ path: `components.${c.name}.needs`, message: `${c.name} cannot need itself` });
     }
+    // Itself is dropped after resolving: a disabled need may stand for it too.
     needsOf.set(
       c.name,
-      [...new Set(needs.filter((n) => n !== c.name).flatMap((n) => resolve(n, new Set())))].filter(
-        (n) => n !== c.name,
-      ),
+      [...new Set(needs.flatMap((n) => resolve(n, new Set())))].filter((n) => n !== c.name),
     );
   }
   if (problems.length) throw new ConfigError(problems);

@@ -10,7 +10,8 @@ import type { FileMap } from './chart.js';
 export function writeOutputs(root: string, files: FileMap, managed: readonly string[]): void {
   for (const path of files.keys()) {
     const top = path.split('/')[0] as string;
-    if (!managed.includes(top) || path.includes('..') || path.startsWith('/')) {
+    // An absolute path has the top '' (no managed output), so only `..` needs its own check.
+    if (!managed.includes(top) || path.includes('..')) {
       throw new Error(`refusing to write ${path}: outside the managed outputs (${managed.join(', ')})`);
     }
   }
