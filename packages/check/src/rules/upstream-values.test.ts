@@ -25,6 +25,7 @@ const DEMO_VALUES: Values = {
   nested: { x: { y: { zzz: 1 } } },
   deep: { a: { b: { c: { depthKey: 1 } } } },
   elsewhere: { depthKey: 2, TargetPort: 1 },
+  near: { a: { depthKey: 3 } },
 };
 
 /** A component `app` with the given dependencies and values (and contract fields). */
@@ -143,6 +144,11 @@ describe('upstream-values', () => {
       'a key of the same name deeper below the same parent (any case)',
       { demo: { nested: { ZZZ: 1 } } },
       [['demo.nested.ZZZ', notAValue(), 'did you mean demo.nested.x.y.zzz?']],
+    ],
+    [
+      'a key of the same name deeper below the same parent before one elsewhere nearer the top',
+      { demo: { near: { depthKey: 1 } } },
+      [['demo.near.depthKey', notAValue(), 'did you mean demo.near.a.depthKey?']],
     ],
     [
       'the same key elsewhere in the chart when it is more than three levels below the parent',
@@ -286,7 +292,12 @@ describe('upstream-values', () => {
   });
 
   it('does not walk a dependency value that is not a map', async () => {
-    const schema = { type: 'object', properties: { replicas: { type: 'integer' } } };
+    // Not even its characters as keys: `additionalProperties` would judge each of them.
+    const schema = {
+      type: 'object',
+      properties: { replicas: { type: 'integer' } },
+      additionalProperties: { type: 'integer' },
+    };
     expect(await check({ demo: 'oops' }, { 'demo/1.0.0': { values: DEMO_VALUES, schema } })).toEqual([]);
   });
 
@@ -335,6 +346,10 @@ describe('upstream-values', () => {
         escaped: { $ref: '#/definitions/a~1b~0c' },
         allOfThing: { allOf: [{ properties: { p: {} } }, { properties: { q: {} } }, true] },
         oneOfThing: { oneOf: [{ properties: { r: {} } }] },
+        anyOfThing: { anyOf: [{ properties: { m: {} } }] },
+        unicodePattern: { type: 'object', patternProperties: { '^\\p{Lu}': { type: 'string' } } },
+        sealed: { type: 'object', additionalProperties: false },
+        config: { type: 'object' },
         patterned: { type: 'object', patternProperties: { '^x-': { type: 'string' } } },
         badPattern: { type: 'object', patternProperties: { '^x-': true } },
         addl: {
@@ -372,6 +387,8 @@ describe('upstream-values', () => {
         escaped: { e: 1 },
         allOfThing: { p: 1, q: 1 },
         oneOfThing: { r: 1 },
+        anyOfThing: { m: 1 },
+        unicodePattern: { Upper: 'v' },
         patterned: { 'x-one': 'v' },
         addl: { anyKey: { k: 1 } },
         addlTrue: { whatever: 1 },
@@ -387,6 +404,19 @@ describe('upstream-values', () => {
       ],
       ['through a $ref to definitions', { viaRef: { u: 1 } }, [['demo.viaRef.u', 'demo.viaRef']]],
       ['beside all of allOf', { allOfThing: { s: 1 } }, [['demo.allOfThing.s', 'demo.allOfThing']]],
+      ['beside anyOf', { anyOfThing: { bogus: 1 } }, [['demo.anyOfThing.bogus', 'demo.anyOfThing']]],
+      ['beside oneOf', { oneOfThing: { bogus: 1 } }, [['demo.oneOfThing.bogus', 'demo.oneOfThing']]],
+      ['through an escaped $ref', { escaped: { bogus: 1 } }, [['demo.escaped.bogus', 'demo.escaped']]],
+      [
+        'not matching a unicode pattern',
+        { unicodePattern: { lower: 'v' } },
+        [['demo.unicodePattern.lower', 'demo.unicodePattern']],
+      ],
+      [
+        'values.yaml lacks below a map, although the schema leaves it open',
+        { config: { bogus: 1 } },
+        [['demo.config.bogus', 'demo.config']],
+      ],
       [
         'not matching patternProperties',
         { patterned: { bogus: 'v' } },
@@ -470,16 +500,19 @@ describe('upstream-values', () => {
       );
     });
 
-    it('fails on a key a closed schema rejects, twice: unknown, and invalid', async () => {
-      expect(brief(await withSchema({ demo: { closed: { bogus: 1 } } }))).toEqual([
-        ['demo.closed.bogus', notAValue('demo 1.0.0', true), declareFreeForm('demo.closed')],
-        [
-          'demo.closed.bogus',
-          invalid('unknown key (the schema allows no such key here)'),
-          expect.stringMatching(/^set a value the upstream schema accepts/),
-        ],
-      ]);
-    });
+    it.each(['closed', 'sealed'])(
+      'fails on a key the %s schema rejects, twice: unknown, and invalid',
+      async (key) => {
+        expect(brief(await withSchema({ demo: { [key]: { bogus: 1 } } }))).toEqual([
+          [`demo.${key}.bogus`, notAValue('demo 1.0.0', true), declareFreeForm(`demo.${key}`)],
+          [
+            `demo.${key}.bogus`,
+            invalid('unknown key (the schema allows no such key here)'),
+            expect.stringMatching(/^set a value the upstream schema accepts/),
+          ],
+        ]);
+      },
+    );
 
     it('validates no key set to null (Helm drops it) and no key the schema does not declare', async () => {
       expect(await withSchema({ demo: { replicas: null, image: { tag: 'v2' } } })).toEqual([]);
