@@ -514,6 +514,55 @@ describe('upstream-values', () => {
       },
     );
 
+    it("resolves `$ref: '#'` to the root of upstream's schema", async () => {
+      const selfRef = {
+        type: 'object',
+        properties: {
+          replicas: { type: 'integer' },
+          tree: { type: 'object', properties: { child: { $ref: '#' } } },
+        },
+      };
+      const found = await check(
+        { demo: { tree: { child: { replicas: 2, bogus: 1 } } } },
+        {
+          'demo/1.0.0': { values: { replicas: 1 }, schema: selfRef },
+        },
+      );
+      expect(brief(found)).toEqual([
+        ['demo.tree.child.bogus', notAValue('demo 1.0.0', true), declareFreeForm('demo.tree.child')],
+      ]);
+    });
+
+    it('stops following a chain of $ref after 20 hops (a guard against cycles): the rest counts as open', async () => {
+      const definitions: Values = { r20: { type: 'object', properties: { k: {} } } };
+      for (let i = 0; i < 20; i++) definitions[`r${i}`] = { $ref: `#/definitions/r${i + 1}` };
+      const chained = (start: string) => ({
+        type: 'object',
+        properties: { chain: { $ref: `#/definitions/${start}` } },
+        definitions,
+      });
+      const ours = { demo: { chain: { bogus: 1 } } };
+      expect(await check(ours, { 'demo/1.0.0': { values: {}, schema: chained('r0') } })).toEqual([]);
+      expect(brief(await check(ours, { 'demo/1.0.0': { values: {}, schema: chained('r1') } }))).toEqual([
+        ['demo.chain.bogus', notAValue('demo 1.0.0', true), declareFreeForm('demo.chain')],
+      ]);
+    });
+
+    it("validates no upstream default idstack does not set (upstream's global included)", async () => {
+      const schema = {
+        type: 'object',
+        properties: {
+          replicas: { type: 'integer' },
+          mode: { type: 'integer' },
+          global: { type: 'object', properties: { level: { type: 'integer' } } },
+        },
+      };
+      const upstream = {
+        'demo/1.0.0': { values: { replicas: 1, mode: 'fast', global: { level: 'one' } }, schema },
+      };
+      expect(await check({ demo: { replicas: 2 } }, upstream)).toEqual([]);
+    });
+
     it('validates no key set to null (Helm drops it) and no key the schema does not declare', async () => {
       expect(await withSchema({ demo: { replicas: null, image: { tag: 'v2' } } })).toEqual([]);
     });
