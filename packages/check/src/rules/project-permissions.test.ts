@@ -116,7 +116,7 @@ describe('project-permissions', () => {
     );
   });
 
-  it.each<[string, Values[], boolean]>([
+  it.each<[string, unknown[], boolean]>([
     ['a namespace glob', to('ap*'), true],
     ['a one-character glob', to('ap?'), true],
     ['a glob that needs one more character', to('app?'), false],
