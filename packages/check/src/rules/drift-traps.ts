@@ -210,12 +210,16 @@ function hookValues(ctx: CheckContext): Finding[] {
         if (entry.chart !== dep.name) continue;
         const value = get(merged, entry.path);
         if (!entry.trap(value, merged)) continue;
+        // Set by idstack: under the dependency's key, or (a `global.` path) in the umbrella's global.
+        const setByIdstack =
+          get(ours, entry.path) !== undefined ||
+          (entry.path.startsWith('global.') && get(values, entry.path) !== undefined);
         found.push({
           severity: entry.severity,
           rule: 'drift-traps',
           chart,
           where: `charts/${chart}/values.yaml: ${alias}.${entry.path}`,
-          message: `${alias}.${entry.path} is ${JSON.stringify(value)}${ours === values[alias] && get(ours, entry.path) === undefined ? ' (upstream default)' : ''}: ${entry.reason}`,
+          message: `${alias}.${entry.path} is ${JSON.stringify(value)}${setByIdstack ? '' : ' (upstream default)'}: ${entry.reason}`,
           fix: entry.fix.replace(/set /, `set ${alias}.`),
         });
       }

@@ -144,27 +144,19 @@ function checkChart(ctx: CheckContext, component: Component): Finding[] {
         );
         continue;
       }
-      if (
-        inValues &&
-        upstream !== undefined &&
-        !isPlainObject(upstream) &&
-        isPlainObject(value) &&
-        Object.keys(value).length
-      ) {
+      if (inValues && !isPlainObject(upstream) && isPlainObject(value) && Object.keys(value).length) {
         error(
           dotted,
           `upstream ${dotted} is a ${typeof upstream} (${JSON.stringify(upstream)}), idstack sets a map`,
         );
         continue;
       }
-      if (isPlainObject(value)) {
-        const next: Node = { kind: 'tree', tree: upstream };
-        if (schemaChild && theirs.root) {
-          next.schema = schemaChild;
-          next.root = theirs.root;
-        }
-        walk(value, next, here);
+      const next: Node = { kind: 'tree', tree: upstream };
+      if (schemaChild && theirs.root) {
+        next.schema = schemaChild;
+        next.root = theirs.root;
       }
+      walk(value, next, here); // nothing below a value that is not a map
     }
   }
 
