@@ -650,7 +650,6 @@ describe('sync-order: custom resources after their CRDs', () => {
 
 describe('sync-order: namespaces', () => {
   const a = component('a');
-  const b = component('b', { needs: ['a'] });
 
   it('fails on an Application deploying into a namespace nothing creates', async () => {
     const output = edited({ components: [a] }, { 'cluster/apps/a.yaml': [noCreateNamespace] });
