@@ -292,6 +292,24 @@ describe('sync-order: Applications', () => {
       'AppProject "idstack" (wave 0) is not created before the Application (wave 0)',
     ]);
   });
+
+  it('reads an Application without annotations as having no wave, and an AppProject as no neighbour', async () => {
+    const output = edited(
+      { components: [a, c] },
+      {
+        'cluster/apps/c.yaml': [[`  annotations:\n    ${WAVE}: "0"\n`, '']],
+        'cluster/apps/project.yaml': [[`  annotations:\n    ${WAVE}: "-1"\n`, '']],
+      },
+    );
+    expect((await findingsOf({ components: [a, c], output })).map((f) => [f.chart, f.message])).toEqual([
+      ['a', 'AppProject "idstack" (wave 0) is not created before the Application (wave 0)'],
+      [
+        'c',
+        'the Application has no sync wave: it defaults to wave 0 and syncs together with a, not after what it needs',
+      ],
+      ['c', 'AppProject "idstack" (wave 0) is not created before the Application (wave 0)'],
+    ]);
+  });
 });
 
 describe('sync-order: custom resources after their CRDs', () => {
@@ -409,6 +427,19 @@ describe('sync-order: custom resources after their CRDs', () => {
     const operator = component('operator');
     const crdOf = { operator: { 'templates/crd.yaml': yaml(crd('Widget')) } };
     const user = (extra: Partial<Component> = {}) => component('user', { needs: ['operator'], ...extra });
+
+    it('fails on a CR without metadata or annotations too', async () => {
+      const bare = { apiVersion: 'example.org/v1', kind: 'Widget' };
+      const plain = { apiVersion: 'example.org/v1', kind: 'Widget', metadata: { name: 'p' } };
+      const findings = await findingsOf({
+        components: [operator, user()],
+        objects: { ...crdOf, user: { 'templates/w.yaml': yaml(bare, plain) } },
+      });
+      expect(findings.map((f) => f.where)).toEqual([
+        'charts/user/templates/w.yaml: Widget/?',
+        'charts/user/templates/w.yaml: Widget/p',
+      ]);
+    });
 
     it('fails on a CR missing SkipDryRunOnMissingResource', async () => {
       const findings = await findingsOf({
@@ -602,6 +633,13 @@ describe('sync-order: custom resources after their CRDs', () => {
     );
   });
 
+  it("takes the upstream defaults when the chart's values.yaml is missing", async () => {
+    const input = upstreamCrd('argo-cd', {}, {});
+    const { output } = ruleContext(input);
+    expect(output.has('charts/operator/values.yaml')).toBe(true);
+    expect(await findingsOf({ ...input, output: { 'charts/operator/values.yaml': undefined } })).toEqual([]);
+  });
+
   it('reads a chart under its alias, and skips one its condition switches off', async () => {
     const on = upstreamCrd('cert-manager', {}, { certs: { crds: { enabled: true } } }, { alias: 'certs' });
     expect(await findingsOf(on)).toEqual([]);
@@ -663,6 +701,26 @@ describe('sync-order: namespaces', () => {
         fix: 'render a v1 Namespace "a" in this chart\'s templates, or deploy into a namespace that exists',
       },
     ]);
+  });
+
+  it('offline without pinned data, still fails on a namespace created only later', async () => {
+    const later = component('later', { needs: ['a'] });
+    const findings = await findingsOf({
+      components: [a, later],
+      objects: { a: { 'templates/cm.yaml': yaml(configMap('c', 'later')) } },
+      renderMode: 'own',
+    });
+    expect(findings.map((f) => f.message)).toEqual([
+      'is created in namespace "later", which is only created later by later (wave 1)',
+    ]);
+  });
+
+  it('reads a Namespace without metadata without failing', async () => {
+    const findings = await findingsOf({
+      components: [a],
+      objects: { a: { 'templates/ns.yaml': yaml({ apiVersion: 'v1', kind: 'Namespace' }) } },
+    });
+    expect(findings).toEqual([]);
   });
 
   it('offline without pinned data, says it could not verify instead', async () => {
