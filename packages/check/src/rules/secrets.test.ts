@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type RuleContextInput, ruleContext, runRule } from '../test-support/context.js';
@@ -445,6 +446,39 @@ describe('secrets (rule)', () => {
           '"token" holds a literal value (zy******)',
           VALUES_FIX,
         ],
+      ]);
+    });
+
+    it('reads the entries of a hand-made archive: old-style file types, directories, prefixes, block padding', async () => {
+      /** One ustar entry: a 512-byte header (name, octal size, type, prefix), then the content padded to 512. */
+      const entry = (name: string, content: string, type: string, prefix = '') => {
+        const header = Buffer.alloc(512);
+        header.write(name, 0);
+        header.write(`${Buffer.byteLength(content).toString(8).padStart(11, '0')} `, 124);
+        header.write(type, 156);
+        header.write('ustar\u000000', 257);
+        header.write(prefix, 345);
+        const data = Buffer.alloc(Math.ceil(Buffer.byteLength(content) / 512) * 512);
+        data.write(content);
+        return Buffer.concat([header, data]);
+      };
+      const block = `# ${'x'.repeat(507)}\n`; // exactly 512 bytes: no padding
+      const archive = Buffer.concat([
+        entry('app/', '', '5'),
+        entry('app/README.md', block, '0'),
+        entry('app/values.yaml', stringify({ password: 'hunter22' }), ''),
+        entry('values.yaml', stringify({ token: 'abcdefgh' }), '0', 'app/charts/sub'),
+        entry('app/templates/values.yaml', `${'#'.repeat(600)}\npassword: zyxwvuts\n`, '0'),
+        Buffer.alloc(1024),
+      ]);
+      const root = mkdtempSync(join(tmpdir(), 'idstack-secrets-tar-'));
+      mkdirSync(join(root, 'dist', 'charts'), { recursive: true });
+      writeFileSync(join(root, 'dist', 'charts', 'app-1.0.0.tgz'), gzipSync(archive));
+      const findings = await check({ root });
+      expect(findings.map((f) => [f.chart, f.where])).toEqual([
+        ['app', 'dist/charts/app-1.0.0.tgz/app/values.yaml: password'],
+        ['app', 'dist/charts/app-1.0.0.tgz/app/charts/sub/values.yaml: token'],
+        ['app', 'dist/charts/app-1.0.0.tgz/app/templates/values.yaml: password'],
       ]);
     });
 
