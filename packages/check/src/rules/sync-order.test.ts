@@ -182,8 +182,8 @@ describe('sync-order: Applications', () => {
     const output = edited(
       { components: [a, b] },
       {
-        'cluster/apps/b.yaml': [waveEdit(1, '" 2 "')],
-        'cluster/apps/project.yaml': [[`${WAVE}: "-1"`, `${WAVE}: "-3"`]],
+        'cluster/apps/b.yaml': [waveEdit(1, '" 12 "')],
+        'cluster/apps/project.yaml': [[`${WAVE}: "-1"`, `${WAVE}: "-10"`]],
       },
     );
     expect(await findingsOf({ components: [a, b], output })).toEqual([]);
@@ -260,6 +260,17 @@ describe('sync-order: Applications', () => {
     expect((await findingsOf({ components: [a], output })).map((f) => f.message)).toEqual([
       'AppProject "other" is not in cluster/apps',
     ]);
+  });
+
+  it('reads an AppProject or Application without metadata without failing', async () => {
+    const output = {
+      ...edited(
+        { components: [a] },
+        { 'cluster/apps/project.yaml': [['apiVersion:', 'kind: AppProject\n---\napiVersion:']] },
+      ),
+      'cluster/apps/odd.yaml': 'kind: Application\n',
+    };
+    expect(await findingsOf({ components: [a], output })).toEqual([]);
   });
 
   it('accepts the default project, also when spec.project is left out', async () => {
@@ -493,6 +504,34 @@ describe('sync-order: custom resources after their CRDs', () => {
       ]);
     });
 
+    it('names every earlier app a CRD comes from', async () => {
+      const second = component('second');
+      const findings = await findingsOf({
+        components: [operator, second, component('user', { needs: ['operator', 'second'] })],
+        objects: {
+          ...crdOf,
+          second: { 'templates/crd.yaml': yaml(crd('Widget')) },
+          user: { 'templates/w.yaml': yaml(cr('w')) },
+        },
+      });
+      expect(findings.map((f) => f.message)).toEqual([
+        `its CRD comes from an earlier app (operator, second) but the CR lacks ${SKIP}: the dry run of a first sync can fail before that CRD exists`,
+      ]);
+    });
+
+    it('takes a CRD provider without an Application as wave 0', async () => {
+      const installer = component('operator', { charts: [chart('widgets')] });
+      const findings = await findingsOf({
+        components: [installer, user()],
+        output: { 'cluster/apps/operator.yaml': undefined },
+        objects: { user: { 'templates/w.yaml': yaml(cr('w', { [OPTIONS]: SKIP })) } },
+        upstreamDir: pinned({ widgets: { crds: [crd('Widget')] } }),
+      });
+      expect(findings.map((f) => f.message)).toEqual([
+        'needs operator, but cluster/apps has no Application for it',
+      ]);
+    });
+
     it('names only the earlier apps a CRD comes from', async () => {
       const other = component('other', { needs: ['user'] });
       const findings = await findingsOf({
@@ -631,6 +670,21 @@ describe('sync-order: custom resources after their CRDs', () => {
         ? []
         : [off(`${name} ships it only with ${how[name]} under its alias in charts/operator/values.yaml`)],
     );
+  });
+
+  it('names the upstream chart a CRD comes with, and the app that installs it', async () => {
+    const input = upstreamCrd('widgets', {}, {});
+    const bare = { 'templates/w.yaml': yaml(cr('w')) };
+    expect((await findingsOf({ ...input, objects: { user: bare } })).map((f) => f.message)).toEqual([
+      `its CRD comes from an earlier app (operator) but the CR lacks ${SKIP}: the dry run of a first sync can fail before that CRD exists`,
+    ]);
+    const [operator] = input.components;
+    const loose = component('user');
+    expect(
+      (await findingsOf({ ...input, components: [operator as Component, loose] })).map((f) => f.message),
+    ).toEqual([
+      `its CRD example.org/Widget only arrives with operator (wave 0, widgets 1.0.0), not before this app (wave 0): ${FRESH}`,
+    ]);
   });
 
   it("takes the upstream defaults when the chart's values.yaml is missing", async () => {
@@ -784,6 +838,22 @@ describe('sync-order: namespaces', () => {
     }
   });
 
+  it('names every later Application that creates the namespace', async () => {
+    const x = component('x', { needs: ['a'] });
+    const y = component('y', { needs: ['a'] });
+    const findings = await findingsOf({
+      components: [a, x, y],
+      objects: {
+        a: { 'templates/cm.yaml': yaml(configMap('c', 'shared')) },
+        x: { 'templates/ns.yaml': yaml(namespace('shared')) },
+        y: { 'templates/ns.yaml': yaml(namespace('shared')) },
+      },
+    });
+    expect(findings.map((f) => f.message)).toEqual([
+      'is created in namespace "shared", which is only created later by x (wave 1), y (wave 1)',
+    ]);
+  });
+
   it('accepts an object in a namespace an earlier Application creates (CreateNamespace or a Namespace object)', async () => {
     const byObject = component('creator');
     const user = component('user', { needs: ['a', 'creator'] });
@@ -791,7 +861,12 @@ describe('sync-order: namespaces', () => {
       components: [a, byObject, user],
       objects: {
         creator: { 'templates/ns.yaml': yaml(namespace('shared')) },
-        user: { 'templates/cm.yaml': yaml(configMap('c', 'a'), configMap('d', 'shared'), configMap('e')) },
+        user: {
+          'templates/cm.yaml': yaml(configMap('c', 'a'), configMap('d', 'shared'), configMap('e'), {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+          }),
+        },
       },
     });
     expect(findings).toEqual([]);
@@ -805,10 +880,13 @@ describe('sync-order: namespaces', () => {
       objects: {
         creator: {
           'templates/crd.yaml': yaml(crd('Namespace', {}, 'Cluster')),
-          'templates/ns.yaml': yaml({
-            ...namespace('shared', 'example.org/v1'),
-            metadata: { name: 'shared', annotations: { [WAVE]: '1' } },
-          }),
+          'templates/ns.yaml': yaml(
+            {
+              ...namespace('shared', 'example.org/v1'),
+              metadata: { name: 'shared', annotations: { [WAVE]: '1' } },
+            },
+            configMap('shared', 'creator'),
+          ),
         },
         user: {
           'templates/x.yaml': yaml(configMap('c', 'shared'), {
