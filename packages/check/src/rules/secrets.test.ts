@@ -340,6 +340,15 @@ describe('secrets (rule)', () => {
     );
   });
 
+  it('reports a Secret of its own templates once, not again key by key', async () => {
+    const findings = await check({
+      objects: { app: { 'templates/s.yaml': secret('db', { stringData: { password: 'hunter22' } }) } },
+    });
+    expect(findings.map((f) => f.message)).toEqual([
+      'a Secret with literal data (password) is rendered into git',
+    ]);
+  });
+
   it("fails on an upstream chart's Secret only for credential-like keys holding values", async () => {
     const findings = await check({
       objects: {
