@@ -125,6 +125,14 @@ describe('certificate-order (each branch, in memory)', () => {
     ]);
   });
 
+  it('passes a stack without a tunnel, whatever Certificates it holds', async () => {
+    expect(
+      await run([throwawayComponent('plain', {}), holder()], {
+        'templates/c.yaml': cert('c', { dnsNames: [TUNNELLED] }),
+      }),
+    ).toEqual([]);
+  });
+
   it('passes a holder in a later wave, and a Certificate for hosts no tunnel carries', async () => {
     expect(
       await run([carrier('tunnel', [TUNNELLED]), holder({ needs: ['tunnel'] })], {
