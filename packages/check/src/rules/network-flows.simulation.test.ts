@@ -2,9 +2,10 @@ import type { Component, NetworkWorkload } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { ruleContext, runRule, type StackBuild, stackBuild } from '../test-support/context.js';
+import { ruleContext, type StackBuild, stackBuild } from '../test-support/context.js';
 import { throwawayComponent } from '../test-support/fixture.js';
 import type { Finding } from '../types.js';
+import { networkFlows } from './network-flows.js';
 
 // Rule network-flows, branch by branch, in milliseconds: synthetic pods and CiliumNetworkPolicies (the ones the build
 // generates, or hand-written ones) as the Applications' render, no helm (network-flows.test.ts renders with helm).
@@ -141,7 +142,7 @@ async function check(
     ]),
   );
   const ctx = ruleContext({ components, built, objects: present, renderMode: input.mode ?? 'full' });
-  return { findings: await runRule('network-flows', ctx), ctx };
+  return { findings: await networkFlows.run(ctx), ctx };
 }
 const findings = async (input: Parameters<typeof check>[0] = {}) => (await check(input)).findings;
 const wheres = (found: readonly Finding[]) => found.map((f) => f.where);

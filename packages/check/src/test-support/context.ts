@@ -13,7 +13,6 @@ import { createCheckContext } from '../context.js';
 import { applicationSources } from '../render/applications.js';
 import { parseObjects } from '../render/parse.js';
 import type { ApplicationRender, StackRender } from '../render/render.js';
-import { rules } from '../run.js';
 import type { CheckContext, Finding, OwnRender } from '../types.js';
 import { Upstream } from '../upstream.js';
 
@@ -120,6 +119,8 @@ export function ruleContext(input: RuleContextInput): CheckContext {
 
 /** TEST SUPPORT: runs one check rule (by id) over a context; its findings, in the rule's order. */
 export async function runRule(id: string, ctx: CheckContext): Promise<readonly Finding[]> {
+  // Imported on first use: every rule's module loads in seconds, a test that imports one rule needs none of them.
+  const { rules } = await import('../run.js');
   const rule = rules.find((r) => r.id === id);
   if (!rule) throw new Error(`no check rule "${id}" (rules: ${rules.map((r) => r.id).join(', ')})`);
   return rule.run(ctx);
