@@ -234,8 +234,35 @@ describe('network-flows (simulated over synthetic objects)', () => {
     },
   );
 
+  it("a pod carrying a workload's labels in another namespace is not that workload", async () => {
+    // Not a source of web's flow to db, nor named web/web; db's labels in web's namespace are not db either.
+    const webLabelsInOther = workload({ name: 'lookalike', namespace: 'other', labels: { app: 'web' } });
+    expect(await findings({ objects: { web: { 'templates/x.yaml': webLabelsInOther } } })).toEqual([]);
+    const dbInWeb = deployment('db-copy', 5432, { namespace: 'web', labels: { app: 'db' } });
+    const found = await findings({
+      objects: { web: { [POLICIES]: undefined, 'templates/x.yaml': dbInWeb } },
+    });
+    expect(found.filter((f) => f.message.includes('not isolated')).map((f) => f.message)).toEqual([
+      'pod web/web is not isolated for ingress: every pod of the cluster can connect to it',
+      'pod charts/web/templates/x.yaml: Deployment/db-copy is not isolated for ingress: every pod of the cluster can connect to it',
+    ]);
+  });
+
+  it('reads an object without metadata into the namespace of its Application', async () => {
+    const text = stringify({
+      kind: 'Deployment',
+      spec: { template: { spec: { containers: [{ name: 'x', ports: [{ containerPort: 7000 }] }] } } },
+    });
+    expect(await findings({ objects: { web: { 'templates/x.yaml': text } } })).toEqual([]);
+    const found = await findings({ objects: { web: { [POLICIES]: undefined, 'templates/x.yaml': text } } });
+    expect(found.map((f) => f.where)).toContain('charts/web/templates/x.yaml: Deployment/?');
+  });
+
   it('offline, a rendered pod is still used where one matches (no stand-in beside it)', async () => {
-    const { findings: found, ctx } = await check({ mode: 'own', objects: { db: { [POLICIES]: undefined } } });
+    const { findings: found, ctx } = await check({
+      mode: 'own',
+      objects: { db: { [POLICIES]: undefined }, other: { 'templates/other.yaml': undefined } },
+    });
     expect(found.filter((f) => f.message.includes('not isolated')).map((f) => f.where)).toEqual([DB_SOURCE]);
     expect(ctx.unverified()).toHaveLength(1);
   });
@@ -472,6 +499,10 @@ describe('network-flows (simulated over synthetic objects)', () => {
         { kind: 'CronJob', metadata: { name: 'c', namespace: 'x' }, spec: {} },
       ],
       ['a workload without a spec', { kind: 'Deployment', metadata: { name: 'd', namespace: 'x' } }],
+      [
+        'a CronJob whose job template has no spec',
+        { kind: 'CronJob', metadata: { name: 'c', namespace: 'x' }, spec: { jobTemplate: {} } },
+      ],
     ])('reads no pod from %s', async (_, object) => {
       expect(await findings({ objects: { web: { 'templates/x.yaml': stringify(object) } } })).toEqual([]);
     });
@@ -482,12 +513,18 @@ describe('network-flows (simulated over synthetic objects)', () => {
         {
           kind: 'Job',
           metadata: { name: 'j', namespace: 'elsewhere' },
-          spec: { template: { metadata: { labels: 'x' }, spec: { containers: 'x' } } },
+          spec: { template: { metadata: { labels: null }, spec: { containers: 'x' } } },
+        },
+        {
+          kind: 'Job',
+          metadata: { name: 'k', namespace: 'elsewhere' },
+          spec: { template: { metadata: 'x', spec: { containers: [null, 'x', { ports: 'x' }] } } },
         },
       );
       expect(wheres(await findings({ objects: { web: { 'templates/x.yaml': text } } }))).toEqual([
         'charts/web/templates/x.yaml: Pod/bare',
         'charts/web/templates/x.yaml: Job/j',
+        'charts/web/templates/x.yaml: Job/k',
       ]);
     });
 
@@ -500,6 +537,7 @@ describe('network-flows (simulated over synthetic objects)', () => {
           { containerPort: '9100' },
           { containerPort: 9001, protocol: 'UDP' },
           'junk',
+          null,
         ],
         initPorts: [{ containerPort: 9002, protocol: 'SCTP' }, { containerPort: 9000 }],
       });
@@ -614,7 +652,7 @@ describe('network-flows (simulated over synthetic objects)', () => {
           apiVersion: 'cilium.io/v2',
           kind: 'CiliumNetworkPolicy',
           metadata: { namespace: 'other' },
-          specs: [{}, isolating],
+          specs: [null, {}, isolating],
         },
         true,
       ],
@@ -678,6 +716,16 @@ describe('network-flows (simulated over synthetic objects)', () => {
         },
         false,
       ],
+      [
+        'ingress entries that are no mappings (it isolates, admitting nothing)',
+        {
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumNetworkPolicy',
+          metadata: { namespace: 'other' },
+          spec: { endpointSelector: {}, ingress: [null, 'x'] },
+        },
+        true,
+      ],
     ])('isolates a pod by %s: %s', async (_, policy, isolated) => {
       expect(await otherIsolatedBy(policy)).toBe(isolated);
     });
@@ -718,6 +766,7 @@ describe('network-flows (simulated over synthetic objects)', () => {
         'expressions naming the namespace',
         {
           matchExpressions: [
+            null,
             { key: NS, operator: 'In', values: ['web'] },
             { key: 'k8s:app', operator: 'Exists' },
           ],
@@ -735,7 +784,7 @@ describe('network-flows (simulated over synthetic objects)', () => {
         true,
       ],
     ])('fromEndpoints by %s: blocked %s', async (_, selector, blocked) => {
-      expect(await webToDbBlocked({ fromEndpoints: ['junk', selector] })).toBe(blocked);
+      expect(await webToDbBlocked({ fromEndpoints: [null, 'junk', selector] })).toBe(blocked);
     });
 
     it('an endpoint selector takes the k8s: prefix and binds to its namespace', async () => {
@@ -805,6 +854,24 @@ describe('network-flows (simulated over synthetic objects)', () => {
       [{ fromEndpoints: [] }, true],
     ])('a pod peer with ingress entry %j: blocked %s', async (entry, blocked) => {
       expect(await webToDbBlocked(entry)).toBe(blocked);
+    });
+
+    it('a CIDR admits only the world, no other entity', async () => {
+      const fromHost = component('db', {
+        ingress: [{ from: { entity: 'host' }, ports: [{ port: 5432 }], why: 'x' }],
+        egress: [],
+      });
+      const found = await findings({
+        components: [engine, web, fromHost, other],
+        objects: {
+          db: {
+            [POLICIES]: docs(
+              cnp('db', dbDnsOnly, { endpointSelector: dbPods, ingress: [{ fromCIDR: ['0.0.0.0/0'] }] }),
+            ),
+          },
+        },
+      });
+      expect(wheres(found)).toContain('declared flow host -> db/db 5432/TCP');
     });
 
     it.each([
@@ -904,7 +971,11 @@ describe('network-flows (simulated over synthetic objects)', () => {
 
     it('a flow declared on a port does not cover the same port of another protocol', async () => {
       const text = deployment('db', 5432, {
-        initPorts: [{ containerPort: 5432, protocol: 'UDP' }, { containerPort: 5432 }],
+        initPorts: [
+          { containerPort: 5432, protocol: 'UDP' },
+          { containerPort: 5432 },
+          { containerPort: 5433 },
+        ],
       });
       const found = await findings({
         objects: { db: { [POLICIES]: dbPolicies({ fromEndpoints: [webPods] }), 'templates/db.yaml': text } },
@@ -913,6 +984,10 @@ describe('network-flows (simulated over synthetic objects)', () => {
         [
           'db/db 5432/UDP',
           'undeclared path open: web/web -> db/db 5432/UDP (no declared flow allows it, the rendered policies do)',
+        ],
+        [
+          'db/db 5433/TCP',
+          'undeclared path open: web/web -> db/db 5433/TCP (no declared flow allows it, the rendered policies do)',
         ],
       ]);
     });
