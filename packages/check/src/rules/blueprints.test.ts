@@ -59,6 +59,8 @@ const schema = {
               parents: { type: 'array', items: { type: 'string' } },
               mode: { enum: ['proxy', 'forward_single', 'forward_domain'] },
             },
+            // Flows take no other keys (for the key paths of schema errors).
+            ...(model === 'authentik_flows.flow' ? { additionalProperties: false } : {}),
           },
         ],
         [
@@ -377,6 +379,27 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       expect(brief(found)).toEqual([
         [`${WHERE} `, `must have required property 'version' (Authentik ${VERSION} blueprint schema)`],
         [`${WHERE} metadata`, `must have required property 'name' (Authentik ${VERSION} blueprint schema)`],
+      ]);
+    });
+
+    it('names keys as YAML gives them (scalars by value, others as JSON) and reads an alias as null', async () => {
+      const keys = await ofEntries(`
+  - model: authentik_flows.flow
+    identifiers: { name: &f f }
+    attrs:
+      ? [x, y]
+      : 1
+      5: 2
+      name: *f
+      title: *f
+`);
+      // An alias reads as null (not resolved): name fails as no text; title, an unknown key, is named.
+      const unknownKey = `unknown key (the schema allows no such key here) (Authentik ${VERSION} blueprint schema)`;
+      expect(brief(keys)).toEqual([
+        [`${WHERE} entries[0].attrs.5`, unknownKey],
+        [`${WHERE} entries[0].attrs.["x","y"]`, unknownKey],
+        [`${WHERE} entries[0].attrs.title`, unknownKey],
+        [`${WHERE} entries[0].attrs.name`, `must be string (Authentik ${VERSION} blueprint schema)`],
       ]);
     });
 
