@@ -219,6 +219,10 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       ['rendered as a Secret', { idp: { 'templates/b.yaml': configMap(CONFIG_MAP, {}, 'Secret') } }],
       ['rendered under another name', { idp: { 'templates/b.yaml': configMap('other', {}) } }],
       ['rendered by another chart', { app: { 'templates/b.yaml': configMap(CONFIG_MAP, {}) } }],
+      [
+        'rendered without a name',
+        { idp: { 'templates/b.yaml': stringify({ apiVersion: 'v1', kind: 'ConfigMap', data: {} }) } },
+      ],
     ])('fails on a ConfigMap the worker mounts but the Application has %s', async (_, objects) => {
       const found = await findings({ objects, components: [idp] });
       expect(found).toEqual([
@@ -250,6 +254,7 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
           'broken.yaml': 'entries: [unclosed\n',
           'list.yaml': '- a\n- b\n',
           'number.yaml': 5,
+          'empty.yaml': '',
           'notes.txt': 'not: [a blueprint',
           'other.yml': 'not: [a blueprint',
         },
@@ -276,6 +281,13 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
           rule: 'blueprints',
           chart: 'idp',
           where: `charts/idp/templates/blueprints.yaml: ConfigMap/${CONFIG_MAP} number.yaml`,
+          message: 'is not a blueprint (a mapping)',
+        },
+        {
+          severity: 'error',
+          rule: 'blueprints',
+          chart: 'idp',
+          where: `charts/idp/templates/blueprints.yaml: ConfigMap/${CONFIG_MAP} empty.yaml`,
           message: 'is not a blueprint (a mapping)',
         },
       ]);
@@ -372,6 +384,26 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       ]);
     });
 
+    it('reads a blueprint without metadata or entries, and entries that are no mappings', async () => {
+      const found = await findings({
+        components: [idp],
+        files: { 'bare.yaml': 'version: 1\n', 'text.yaml': blueprint('  - just text\n') },
+      });
+      const at = (file: string, path: string) =>
+        `charts/idp/templates/blueprints.yaml: ConfigMap/${CONFIG_MAP} ${file} ${path}`;
+      expect(brief(found)).toEqual([
+        [
+          at('bare.yaml', ''),
+          `must have required property 'entries' (Authentik ${VERSION} blueprint schema)`,
+        ],
+        [at('text.yaml', 'entries[0]'), `must be object (Authentik ${VERSION} blueprint schema)`],
+        [
+          at('text.yaml', 'entries[0]'),
+          `must match exactly one schema in oneOf (Authentik ${VERSION} blueprint schema)`,
+        ],
+      ]);
+    });
+
     it('reports errors outside the entries as the schema says them', async () => {
       const found = await findings({
         files: { 'test.yaml': `metadata: {}\nentries:\n${APP_OBJECTS.replace(/^\n/, '')}` },
@@ -465,6 +497,7 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       ['a number as created (text compared)', '[authentik_core.group, [rank, 7]]', true],
       ['a created value of another model', '[authentik_flows.flow, [name, created]]', false],
       ['a created value of another field', '[authentik_core.group, [name, Created]]', false],
+      ['an attrs value its identifiers override', '[authentik_core.group, [name, shadowed]]', false],
       ['every query pair', '[authentik_core.group, [name, created], [title, Created]]', true],
       ['one pair of two unmatched', '[authentik_core.group, [name, created], [title, created]]', false],
       ['a query with a tag (resolved at import)', '[authentik_core.group, [name, !Env GLOBAL_VAR]]', true],
@@ -474,7 +507,7 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       const found = await ofEntries(`
   - model: authentik_core.group
     identifiers: { name: created }
-    attrs: { title: Created, rank: 7 }
+    attrs: { name: shadowed, title: Created, rank: 7 }
   - model: authentik_core.user
     identifiers: { name: u }
     attrs: { group: !Find ${args} }
@@ -755,8 +788,9 @@ ${APP_OBJECTS}`),
       [
         'the outpost managed by attrs',
         forward,
-        `authentik_outposts.outpost\n    identifiers: { name: x }\n    attrs: { managed: goauthentik.io/outposts/embedded, providers: [!KeyOf proxy-admin] }`,
-        [],
+        `authentik_outposts.outpost\n    attrs: { managed: goauthentik.io/outposts/embedded, providers: [!KeyOf proxy-admin] }`,
+        // (the schema wants its identifiers)
+        [`${WHERE} entries[2]`],
       ],
       [
         'a proxy-mode provider',
