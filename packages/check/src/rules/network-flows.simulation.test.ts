@@ -904,14 +904,14 @@ describe('network-flows (simulated over synthetic objects)', () => {
       [[{ port: '5000', endPort: 5431 }], true],
       [[{ port: '5433', endPort: 6000 }], true],
       [[{ port: '5000', endPort: '6000' }], true],
-      [['junk', { port: '1' }, { port: '5432' }], false],
+      [[null, 'junk', { port: '1' }, { port: '5432' }], false],
     ])('toPorts ports %j: blocked %s', async (list, blocked) => {
       expect(await webToDbBlocked({ fromEndpoints: [webPods], toPorts: [{ ports: list }] })).toBe(blocked);
     });
 
     it.each([
       [[{}], true],
-      [['junk', { ports: [{ port: '5432' }] }], false],
+      [[null, 'junk', { ports: [{ port: '5432' }] }], false],
       [[{ ports: 'x' }], true],
       [[], true],
       [{ ports: [{ port: '5432' }] }, false],
@@ -992,6 +992,42 @@ describe('network-flows (simulated over synthetic objects)', () => {
       ]);
     });
 
+    it("a flow's other ports, a lookalike of its workload elsewhere, the unrelated probe by its labels", async () => {
+      const twoPorts = component('db', {
+        ingress: [{ ...fromWeb, ports: [{ port: 6000 }, { port: 5432 }] }],
+        egress: [{ to: { entity: 'world' }, ports: [{ port: 80 }, { port: 443 }], why: 'x' }],
+      });
+      const dbOpen = docs(
+        baseline('db'),
+        cnp('db', {
+          endpointSelector: dbPods,
+          ingress: [{ fromEndpoints: [webPods] }],
+          egress: [{ toEntities: ['world'] }],
+        }),
+      );
+      expect(
+        await findings({
+          components: [engine, web, twoPorts, other],
+          objects: { db: { [POLICIES]: dbOpen } },
+        }),
+      ).toEqual([]);
+      const lookalike = workload({ name: 'lookalike', namespace: 'other', labels: { app: 'web' } });
+      const unrelated = { matchLabels: { app: 'any', [NS]: 'idstack-unrelated' } };
+      const found = await findings({
+        objects: {
+          web: { 'templates/x.yaml': lookalike },
+          db: {
+            [POLICIES]: dbPolicies({
+              fromEndpoints: [webPods, unrelated, { matchLabels: { app: 'web', [NS]: 'other' } }],
+            }),
+          },
+        },
+      });
+      expect(found.map((f) => f.message)).toEqual([
+        'undeclared path open: a pod of an unrelated namespace -> db/db 5432/TCP, charts/web/templates/x.yaml: Deployment/lookalike -> db/db 5432/TCP (no declared flow allows it, the rendered policies do)',
+      ]);
+    });
+
     it('a flow declared from one workload does not cover another', async () => {
       const found = await findings({
         objects: { db: { [POLICIES]: dbPolicies({ fromEntities: ['cluster'] }) } },
@@ -1060,6 +1096,12 @@ describe('network-flows (simulated over synthetic objects)', () => {
         { entity: 'kube-apiserver' },
         [{ port: 6443 }],
         'db/db -> world 443/TCP, db/db -> world 80/TCP',
+      ],
+      [
+        'kube-apiserver 443',
+        { entity: 'kube-apiserver' },
+        [{ port: 443 }],
+        'db/db -> world 443/TCP, db/db -> world 80/TCP, db/db -> kube-apiserver 6443/TCP',
       ],
       [
         'web',
