@@ -552,6 +552,20 @@ describe('network-flows (simulated over synthetic objects)', () => {
       ]);
     });
 
+    it('a pod is a workload only with every label of its selector', async () => {
+      const twoLabels = component('other', {}, {});
+      const selector = {
+        ...twoLabels,
+        network: () => [{ name: 'other', description: 'x', selector: { app: 'other', tier: 'a' } }],
+      };
+      const text = workload({ name: 'other', labels: { app: 'other', tier: 'b' } });
+      const found = await findings({
+        components: [engine, web, db, selector as Component],
+        objects: { other: { 'templates/other.yaml': text } },
+      });
+      expect(found.map((f) => f.where)).toEqual(['component other: network workload "other"']);
+    });
+
     it('reads the labels of a pod as text', async () => {
       const numbered = component('other', {}, {});
       const text = workload({ name: 'other', labels: { app: 'other', tier: 1 } });
@@ -835,7 +849,15 @@ describe('network-flows (simulated over synthetic objects)', () => {
       const found = await findings({
         components: [engine, web, fromEntity, other],
         objects: {
-          db: { [POLICIES]: dbPolicies({ fromEntities: entities, toPorts: ports({ port: '5432' }) }) },
+          // No baseline here: it admits the host on its own.
+          db: {
+            [POLICIES]: docs(
+              cnp('db', dbDnsOnly, {
+                endpointSelector: dbPods,
+                ingress: [{ fromEntities: entities, toPorts: ports({ port: '5432' }) }],
+              }),
+            ),
+          },
         },
       });
       expect(wheres(found).includes(`declared flow ${entity} -> db/db 5432/TCP`)).toBe(blocked);
