@@ -1,12 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Component, type FileMap, renderStack, validateStack } from '@idstack/core';
+import {
+  type Component,
+  type FileMap,
+  type Plan,
+  renderStack,
+  type Stack,
+  validateStack,
+} from '@idstack/core';
 import { createCheckContext } from '../context.js';
 import { applicationSources } from '../render/applications.js';
 import { parseObjects } from '../render/parse.js';
 import type { ApplicationRender, StackRender } from '../render/render.js';
-import { rules } from '../run.js';
 import type { CheckContext, Finding, OwnRender } from '../types.js';
 import { Upstream } from '../upstream.js';
 
@@ -42,6 +48,27 @@ export interface RuleContextInput {
   readonly upstreamDir?: string;
   /** Repository root (only rule `secrets` reads from it: `dist/charts/*.tgz`). @default a fresh empty temp folder */
   readonly root?: string;
+  /**
+   * The config validated and built once ({@link stackBuild} of the same `components` and `config`), for many contexts
+   * over one stack: the build is most of a context's cost. @default built anew
+   */
+  readonly built?: StackBuild;
+}
+
+/** The config validated and the stack built: what {@link ruleContext} judges the objects against. */
+export interface StackBuild {
+  readonly stack: Stack;
+  readonly plan: Plan;
+  readonly files: FileMap;
+}
+
+/** TEST SUPPORT: validates `config` (stack.yaml as an object) and builds the stack, as {@link ruleContext} does. */
+export function stackBuild(
+  components: readonly Component[],
+  config: unknown = { domain: 'lab.example.org' },
+): StackBuild {
+  const stack = validateStack(config, components);
+  return { stack, ...renderStack(components, stack) };
 }
 
 /**
@@ -49,8 +76,7 @@ export interface RuleContextInput {
  * (`renderStack`), and the given objects as the stack's render, so a rule's branches run in milliseconds (no helm).
  */
 export function ruleContext(input: RuleContextInput): CheckContext {
-  const stack = validateStack(input.config ?? { domain: 'lab.example.org' }, input.components);
-  const { plan, files } = renderStack(input.components, stack);
+  const { stack, plan, files } = input.built ?? stackBuild(input.components, input.config);
   const output: FileMap = new Map(files);
   for (const [path, text] of Object.entries(input.output ?? {})) {
     if (text === undefined) output.delete(path);
@@ -83,7 +109,8 @@ export function ruleContext(input: RuleContextInput): CheckContext {
     stack,
     plan,
     output,
-    rendered: files,
+    // A shared build's files stay as built, whatever a test does to one context's.
+    rendered: input.built ? new Map(files) : files,
     upstream: new Upstream(input.upstreamDir),
     stackRender: Promise.resolve(stackRender),
   });
@@ -92,6 +119,8 @@ export function ruleContext(input: RuleContextInput): CheckContext {
 
 /** TEST SUPPORT: runs one check rule (by id) over a context; its findings, in the rule's order. */
 export async function runRule(id: string, ctx: CheckContext): Promise<readonly Finding[]> {
+  // Imported on first use: every rule's module loads in seconds, a test that imports one rule needs none of them.
+  const { rules } = await import('../run.js');
   const rule = rules.find((r) => r.id === id);
   if (!rule) throw new Error(`no check rule "${id}" (rules: ${rules.map((r) => r.id).join(', ')})`);
   return rule.run(ctx);
