@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helm } from '@idstack/core';
@@ -82,7 +90,13 @@ describe('packageCharts', () => {
       log: (l) => lines.push(l),
     });
     expect(packaged).toEqual([
-      { name: 'plain', version: '0.1.0', file: join(outDir, 'plain-0.1.0.tgz'), digest: expect.any(String), dependencies: [] },
+      {
+        name: 'plain',
+        version: '0.1.0',
+        file: join(outDir, 'plain-0.1.0.tgz'),
+        digest: expect.any(String),
+        dependencies: [],
+      },
       {
         name: 'zapp',
         version: '1.0.0',
@@ -94,7 +108,11 @@ describe('packageCharts', () => {
     for (const c of packaged) expect(c.digest).toBe(sha256(c.file));
     expect(readdirSync(outDir).sort()).toEqual(['index.yaml', 'plain-0.1.0.tgz', 'zapp-1.0.0.tgz']);
     expect(await listing(join(outDir, 'zapp-1.0.0.tgz'))).toEqual(
-      expect.arrayContaining(['zapp/Chart.yaml', 'zapp/charts/alpha/Chart.yaml', 'zapp/charts/gamma/Chart.yaml']),
+      expect.arrayContaining([
+        'zapp/Chart.yaml',
+        'zapp/charts/alpha/Chart.yaml',
+        'zapp/charts/gamma/Chart.yaml',
+      ]),
     );
     const index = parse(readFileSync(join(outDir, 'index.yaml'), 'utf8')) as {
       entries: Record<string, { urls: string[] }[]>;
@@ -152,7 +170,10 @@ describe('packageCharts', () => {
     const lines: string[] = [];
     await packageCharts({ chartsDir, outDir: temp(), log: (l) => lines.push(l) });
     expect(lines[0]).toBe('built    app dependencies (alpha 1.0.0) from Chart.lock');
-    writeFileSync(join(dir, 'Chart.lock'), readFileSync(join(dir, 'Chart.lock'), 'utf8').replace(up, 'https://elsewhere.example'));
+    writeFileSync(
+      join(dir, 'Chart.lock'),
+      readFileSync(join(dir, 'Chart.lock'), 'utf8').replace(up, 'https://elsewhere.example'),
+    );
     await expect(packageCharts({ chartsDir, outDir: temp() })).rejects.toThrow(
       /^charts\/app: helm dependency build failed: [\s\S]*out of sync[\s\S]* \(the committed Chart\.lock does not match Chart\.yaml: was it locked against another repository than the mirror\? Re-lock it with `helm dependency update`\.\)$/,
     );
@@ -161,8 +182,12 @@ describe('packageCharts', () => {
   it('speaks HTTPS to a loopback OCI dependency when told plainHttp: false, with no hint about a lock', async () => {
     const chartsDir = join(temp(), 'charts');
     tinyUmbrella(chartsDir, 'app', '1.0.0', [gamma()]);
-    const error = (await packageCharts({ chartsDir, outDir: temp(), plainHttp: false }).catch((e) => e)) as Error;
-    expect(error.message).toMatch(/^charts\/app: helm dependency build failed: .*HTTP response to HTTPS client/);
+    const error = (await packageCharts({ chartsDir, outDir: temp(), plainHttp: false }).catch(
+      (e) => e,
+    )) as Error;
+    expect(error.message).toMatch(
+      /^charts\/app: helm dependency build failed: .*HTTP response to HTTPS client/,
+    );
     expect(error.message).not.toContain('Chart.lock');
   });
 
