@@ -11,7 +11,7 @@ import {
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { mirrorCharts, pullUpstream } from './mirror.js';
 import { ociTarget, pushChart } from './registry.js';
@@ -173,15 +173,15 @@ describe('mirrorCharts', () => {
   });
 
   it('writes to dist/mirror under the current folder by default', async () => {
-    const cwd = process.cwd();
+    // process.chdir is not allowed in worker threads (Stryker runs vitest in them): the current folder is faked.
     const here = temp();
-    process.chdir(here);
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(here);
     try {
       const result = await mirrorCharts([pinned('beta', '2.0.0', up)], `${web.url}/empty`);
       expect(result.outDir).toBe(join(here, 'dist', 'mirror'));
       expect(existsSync(join(here, 'dist', 'mirror', 'beta-2.0.0.tgz'))).toBe(true);
     } finally {
-      process.chdir(cwd);
+      cwd.mockRestore();
     }
   });
 
