@@ -1,3 +1,4 @@
+// @ts-nocheck
 import { describe, expect, it } from 'vitest';
 import { helmOutput, PublishError, ReleaseError } from './errors.js';
 
@@ -28,6 +29,8 @@ describe('helmOutput', () => {
     ['trimmed around the whole text', { stderr: '  \n  x \n\n', stdout: undefined }, 'x'],
     ['trimmed around the error lines', { stderr: 'a\n  error: padded  \nb' }, 'error: padded'],
     ['nothing at all', {}, ''],
+    ['blank lines at the end do not count among the last three', { stderr: 'a\nb\nc\n\n\n' }, 'a\nb\nc'],
+    ['non-string outputs never shown', { stderr: 42, stdout: 'a' }, 'a'],
   ])('%s', (_label, result, expected) => {
     expect(helmOutput(result)).toBe(expected);
   });

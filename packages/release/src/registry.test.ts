@@ -1,3 +1,4 @@
+// @ts-nocheck
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

