@@ -11,6 +11,8 @@ export default mergeConfig(
   shared,
   defineConfig({
     test: {
+      // One module graph for every file of a run (core is imported once, not per file): Stryker reruns them per mutant.
+      isolate: false,
       include: [
         'src/errors.test.ts',
         'src/upstream.test.ts',
@@ -20,7 +22,8 @@ export default mergeConfig(
         'src/tags.test.ts',
         'src/mirror.test.ts',
         'src/package.test.ts',
-        'src/publish.test.ts',
+        'src/release-registry.test.ts',
+        'src/commands.test.ts',
       ],
     },
   }),

@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -162,6 +161,12 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
       `${JSON.stringify(record, null, 2)}\n`,
     );
     expect(cachedChart(cacheDir, 'alpha', '1.0.0')).toEqual(alpha);
+    // Online, without verify, what the cache holds is used as is: nothing pulled, nothing verified.
+    const again: string[] = [];
+    const cached = await ensureCharts([want('alpha', '1.0.0')], { cacheDir, progress: (l) => again.push(l) });
+    expect(cached.charts.get('alpha@1.0.0')).toEqual(alpha);
+    expect([cached.pulled, cached.verified]).toEqual([[], []]);
+    expect(again).toEqual([`cached   alpha 1.0.0 (sha256:${short('alpha@1.0.0')})`]);
     expect(lines.sort()).toEqual([
       `pulled   alpha 0.9.0 from ${up} (sha256:${short('alpha@0.9.0')})`,
       `pulled   alpha 1.0.0 from ${up} (sha256:${short('alpha@1.0.0')})`,
@@ -175,9 +180,9 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
     const lines: string[] = [];
     const result = await ensureCharts(
       [
-        want('beta', '2.0.0', `${down.url}/gone`),
-        want('alpha', '1.0.0', `${down.url}/gone`),
         want('zed', '1.0.0'),
+        want('alpha', '1.0.0', `${down.url}/gone`),
+        want('beta', '2.0.0', `${down.url}/gone`),
       ],
       {
         cacheDir,
@@ -295,6 +300,18 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
       '  - air-gapped: set `mirror: oci://<registry>/<path>` in stack.yaml (or pass --mirror) to a registry holding them (`idstack mirror` fills it);',
       `  - copy a filled cache from another machine into ${chartCache} (or point --chart-cache / IDSTACK_CHART_CACHE at one);`,
       '  - check without the upstream charts: `idstack check --offline` (with IDSTACK_UPSTREAM=<pinned data folder> for values and CRDs); it says what it did not verify.',
+    ]);
+  });
+
+  it('ChartsUnavailableError shows the first line of each reason', () => {
+    const error = new ChartsUnavailableError(
+      [{ chart: want('a', '1.0.0'), source: 'https://x.example', reason: 'first line\nsecond line' }],
+      '/cache',
+    );
+    expect(error.message.split('\n').slice(0, 3)).toEqual([
+      '1 pinned upstream chart(s) are neither in the cache nor reachable:',
+      '  - a 1.0.0 from https://x.example: first line',
+      'Ways out:',
     ]);
   });
 

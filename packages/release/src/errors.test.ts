@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { describe, expect, it } from 'vitest';
 import { helmOutput, PublishError, ReleaseError } from './errors.js';
 

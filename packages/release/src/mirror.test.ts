@@ -1,4 +1,3 @@
-// @ts-nocheck
 import {
   copyFileSync,
   existsSync,
@@ -171,6 +170,20 @@ describe('mirrorCharts', () => {
     };
     expect(Object.keys(index.entries)).toEqual(['beta']);
     expect(index.entries.beta?.[0]?.urls).toEqual([`${web.url}/empty/beta-2.0.0.tgz`]);
+  });
+
+  it('reads a static mirror index.yaml without entries as listing nothing, and names a broken one', async () => {
+    mkdirSync(join(webRoot, 'no-entries'));
+    writeFileSync(join(webRoot, 'no-entries', 'index.yaml'), 'apiVersion: v1\n');
+    const outDir = temp();
+    const result = await mirrorCharts([pinned('beta', '2.0.0', up)], `${web.url}/no-entries`, { outDir });
+    expect(result.copied.map((c) => c.name)).toEqual(['beta']);
+    mkdirSync(join(webRoot, 'broken'));
+    writeFileSync(join(webRoot, 'broken', 'index.yaml'), 'apiVersion: v1\nentries: 5\n');
+    const broken = temp();
+    await expect(
+      mirrorCharts([pinned('beta', '2.0.0', up)], `${web.url}/broken`, { outDir: broken }),
+    ).rejects.toThrow(new RegExp(`^helm repo index ${broken} failed: `));
   });
 
   it('writes to dist/mirror under the current folder by default', async () => {

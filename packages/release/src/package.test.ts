@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -160,6 +159,16 @@ describe('packageCharts', () => {
       expect.arrayContaining(['app/charts/alpha/Chart.yaml', 'app/charts/gamma/Chart.yaml']),
     );
     expect(lines[0]).toBe('built    app dependencies (alpha 1.0.0, gamma 3.0.0)');
+  });
+
+  it('names an https repository helm cannot add', async () => {
+    const chartsDir = join(temp(), 'charts');
+    const gone = await startStaticServer(temp());
+    await gone.stop();
+    tinyUmbrella(chartsDir, 'app', '1.0.0', [{ ...alpha(), repository: `${gone.url}/charts` }]);
+    await expect(packageCharts({ chartsDir, outDir: temp() })).rejects.toThrow(
+      new RegExp(`^cannot use the chart repository ${gone.url}/charts: .*connection refused`),
+    );
   });
 
   it('honours a committed Chart.lock, and explains one out of sync with Chart.yaml', async () => {

@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import {
   withRegistryLogin,
 } from './registry.js';
 import { standInChart } from './test-support/fixtures.js';
-import { startRegistry, type TestRegistry } from './test-support/registry.js';
+import { freePort, startRegistry, type TestRegistry } from './test-support/registry.js';
 
 describe('ociTarget', () => {
   it.each([
@@ -74,18 +73,19 @@ describe('isLoopback', () => {
 
 describe('against a real registry', () => {
   let registry: TestRegistry;
-  let down: TestRegistry;
+  /** A loopback port nothing listens on: a registry that is down. */
+  let down: { url: string; port: number };
   let work: string;
   let tgz: string;
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'idstack-registry-unit-'));
-    [registry, down, tgz] = await Promise.all([
-      startRegistry(),
+    [registry, tgz] = await Promise.all([
       startRegistry(),
       standInChart({ name: 'demo', version: '1.2.3' }, work),
     ]);
-    await down.stop();
+    const port = await freePort();
+    down = { url: `oci://127.0.0.1:${port}`, port };
   });
 
   afterAll(async () => {

@@ -1,4 +1,3 @@
-// @ts-nocheck
 import type { Component } from '@idstack/core';
 import { describe, expect, it } from 'vitest';
 import { pinnedCharts } from './upstream.js';

@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Component, readPackageInfo } from '@idstack/core';

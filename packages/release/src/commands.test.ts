@@ -1,5 +1,4 @@
-// @ts-nocheck
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,34 +7,32 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mirrorCommand, packageCommand, type ReleaseCommandInput, releaseCommand } from './commands.js';
-import { PublishError } from './errors.js';
-import { chartInRegistry, ociTarget } from './registry.js';
-import { release } from './release.js';
 import { standInRepository, tinyUmbrella } from './test-support/charts.js';
 import { startStaticServer } from './test-support/fixtures.js';
-import { startRegistry, type TestRegistry } from './test-support/registry.js';
+import { freePort, startRegistry, type TestRegistry } from './test-support/registry.js';
 
 /**
- * `release` and the package/mirror/release commands against one loopback registry, with tiny umbrella charts (no
- * components): every test makes its own root and registry path, so each runs alone and in any order.
+ * The package, mirror and release commands against one loopback registry and Helm repository, with a throwaway
+ * component and tiny umbrella charts: every test makes its own root and registry path (any order, alone).
  */
 let registry: TestRegistry;
-let down: TestRegistry;
+/** A loopback port nothing listens on. */
+let down: { url: string };
 let web: { url: string; stop(): Promise<void> };
 /** `<web>/up`: a Helm repository with alpha 1.0.0. */
 let up: string;
 const temps: string[] = [];
 
 function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-publish-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'idstack-commands-test-'));
   temps.push(dir);
   return dir;
 }
 
 beforeAll(async () => {
   const webRoot = temp();
-  [registry, down, web] = await Promise.all([startRegistry(), startRegistry(), startStaticServer(webRoot)]);
-  await down.stop();
+  [registry, web] = await Promise.all([startRegistry(), startStaticServer(webRoot)]);
+  down = { url: `oci://127.0.0.1:${await freePort()}` };
   up = `${web.url}/up`;
   await standInRepository(join(webRoot, 'up'), up, [['alpha', '1.0.0']]);
 }, 120_000);
@@ -44,139 +41,6 @@ afterAll(async () => {
   await registry?.stop();
   await web?.stop();
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A root with `charts/<name>` at each version (no dependencies). */
-function rootWith(charts: Record<string, string>): string {
-  const root = temp();
-  for (const [name, version] of Object.entries(charts)) tinyUmbrella(join(root, 'charts'), name, version);
-  return root;
-}
-
-const key = (c: { name: string; version: string }) => `${c.name} ${c.version}`;
-
-describe('release', () => {
-  it('publishes each chart version the registry lacks and skips the versions it holds (per version, not per chart)', async () => {
-    const root = rootWith({ alpha: '1.0.0', beta: '1.0.0' });
-    const prefix = `${registry.url}/per-version`;
-    const first = await release({ root, registry: prefix });
-    expect(first.published.map(key)).toEqual(['alpha 1.0.0', 'beta 1.0.0']);
-    expect(first.skipped).toEqual([]);
-    expect(first.tags).toEqual([]);
-    expect(readdirSync(join(root, 'dist', 'charts')).sort()).toEqual([
-      'alpha-1.0.0.tgz',
-      'beta-1.0.0.tgz',
-      'index.yaml',
-    ]);
-
-    tinyUmbrella(join(root, 'charts'), 'alpha', '1.0.1');
-    const lines: string[] = [];
-    const second = await release({ root, registry: `${prefix}/`, log: (l) => lines.push(l) });
-    expect(second.packaged.map(key)).toEqual(['alpha 1.0.1', 'beta 1.0.0']);
-    expect(second.published.map(key)).toEqual(['alpha 1.0.1']);
-    expect(second.skipped.map(key)).toEqual(['beta 1.0.0']);
-    expect(lines.filter((l) => !l.startsWith('packaged'))).toEqual([
-      `pushed   alpha 1.0.1 to ${prefix}/alpha:1.0.1`,
-      `skipped  beta 1.0.0 (already in ${prefix})`,
-    ]);
-    const target = ociTarget(prefix);
-    expect(await chartInRegistry(target, 'alpha', '1.0.1')).toBe(true);
-    expect(await chartInRegistry(target, 'alpha', '1.0.0')).toBe(true);
-  });
-
-  it('stops at the first failure, naming what did reach the registry', async () => {
-    // An OCI repository name is lowercase: the registry refuses `zz-Bad`, after alpha went through.
-    const root = rootWith({ alpha: '1.0.0', 'zz-Bad': '1.0.0' });
-    const error = await release({ root, registry: `${registry.url}/partial` }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PublishError);
-    expect((error as PublishError).published).toEqual(['alpha 1.0.0']);
-    expect((error as PublishError).message).toMatch(
-      /^cannot read oci:\/\/\S+\/partial\/zz-Bad:1\.0\.0 from the registry [^\n]*invalid[^\n]*\npublished before the failure: alpha 1\.0\.0$/,
-    );
-  });
-
-  it('says nothing was published when the registry is down', async () => {
-    const root = rootWith({ alpha: '1.0.0' });
-    const error = await release({ root, registry: `${down.url}/charts` }).catch((e: unknown) => e);
-    expect((error as PublishError).published).toEqual([]);
-    expect((error as PublishError).message).toMatch(/connection refused[^\n]*\nnothing was published$/);
-  });
-
-  it('passes its options on: charts folder, dist folder, index URL, chart cache, plain HTTP', async () => {
-    const root = temp();
-    const chartsDir = join(root, 'elsewhere');
-    // The dependency's repository is unreachable: only the chart cache can provide it.
-    tinyUmbrella(chartsDir, 'app', '1.0.0', [
-      { name: 'alpha', version: '1.0.0', repository: `${down.url}/none` },
-    ]);
-    const cacheFile = join(temp(), 'alpha-1.0.0.tgz');
-    const repo = temp();
-    const files = await standInRepository(repo, up, [['alpha', '1.0.0']]);
-    writeFileSync(cacheFile, readFileSync(files.get('alpha@1.0.0') as string));
-    const distDir = join(root, 'out');
-    const options = {
-      root,
-      chartsDir,
-      distDir,
-      indexUrl: 'https://charts.example/x',
-      charts: new Map([['alpha@1.0.0', { file: cacheFile }]]),
-    };
-    await expect(release({ ...options, registry: `${registry.url}/opts`, plainHttp: false })).rejects.toThrow(
-      /HTTP response to HTTPS client[\s\S]*nothing was published/,
-    );
-    const result = await release({ ...options, registry: `${registry.url}/opts` });
-    expect(result.published.map((c) => c.file)).toEqual([join(distDir, 'app-1.0.0.tgz')]);
-    const index = parse(readFileSync(join(distDir, 'index.yaml'), 'utf8')) as {
-      entries: Record<string, { urls: string[] }[]>;
-    };
-    expect(index.entries.app?.[0]?.urls).toEqual(['https://charts.example/x/app-1.0.0.tgz']);
-  });
-
-  it('in a changesets workspace: tags what it released, and refuses a released chart changed without a bump', async () => {
-    const root = rootWith({ alpha: '1.0.0' });
-    mkdirSync(join(root, 'packages', 'alpha'), { recursive: true });
-    writeFileSync(
-      join(root, 'packages', 'alpha', 'package.json'),
-      JSON.stringify({ name: '@idstack/alpha', version: '1.0.0', private: true }),
-    );
-    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true }));
-    writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
-    writeFileSync(join(root, '.gitignore'), 'dist/\n');
-    mkdirSync(join(root, '.changeset'));
-    writeFileSync(
-      join(root, '.changeset', 'config.json'),
-      JSON.stringify({ baseBranch: 'main', privatePackages: { version: true, tag: true } }),
-    );
-    const git = (...args: string[]) => execa('git', args, { cwd: root });
-    await git('init', '-q', '-b', 'main');
-    await git('add', '-A');
-    await git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'initial');
-    const prefix = `${registry.url}/tagged`;
-    const lines: string[] = [];
-    const result = await release({ root, registry: prefix, tag: true, log: (l) => lines.push(l) });
-    expect(result.tags).toEqual(['@idstack/alpha@1.0.0']);
-    expect(lines.at(-1)).toBe('New tag: @idstack/alpha@1.0.0');
-
-    writeFileSync(join(root, 'charts', 'alpha', 'values.yaml'), 'own: false\n');
-    await expect(release({ root, registry: prefix })).rejects.toThrow(
-      /^refusing to release:\n {2}charts\/alpha differs from its release @idstack\/alpha@1\.0\.0 \(values\.yaml\) but its version is still 1\.0\.0: /,
-    );
-    // Released under another package name, the chart has no release tag yet: nothing to compare with.
-    const other = await release({
-      root,
-      registry: `${prefix}-other`,
-      packageNames: { alpha: '@someone/alpha' },
-    });
-    expect(other.published.map(key)).toEqual(['alpha 1.0.0']);
-  });
-
-  it('fails after publishing when `changeset tag` fails (no workspace)', async () => {
-    const root = rootWith({ alpha: '1.0.0' });
-    await expect(release({ root, registry: `${registry.url}/untagged`, tag: true })).rejects.toThrow(
-      /^changeset tag failed: /,
-    );
-    expect(await chartInRegistry(ociTarget(`${registry.url}/untagged`), 'alpha', '1.0.0')).toBe(true);
-  });
 });
 
 function sink(isTTY = false) {
@@ -231,6 +95,8 @@ describe('the package, mirror and release commands', () => {
     expect(out.text().split('\n').at(-2)).toBe(
       `idstack package: 1 charts and index.yaml in ${input.root}/dist/charts`,
     );
+    // Into the chart cache given (--chart-cache).
+    expect(existsSync(join(input.chartCache, 'alpha', '1.0.0', 'record.json'))).toBe(true);
     // Progress goes to a terminal only.
     expect(err.text()).toMatch(
       new RegExp(`^pulled {3}alpha 1\\.0\\.0 from ${up} \\(sha256:[0-9a-f]{12}\\)\\n$`),
@@ -317,6 +183,15 @@ describe('the package, mirror and release commands', () => {
       await mirrorCommand({ ...input, components, mirror, dist }, { out: sink().stream, err: sink().stream }),
     ).toBe(0);
     expect(readdirSync(dist).sort()).toEqual(['alpha-1.0.0.tgz', 'index.yaml']);
+    // A static mirror that has everything: nothing to upload, so no upload hint.
+    const none = sink();
+    expect(
+      await mirrorCommand(
+        { ...input, components, mirror: up, dist: temp() },
+        { out: none.stream, err: sink().stream },
+      ),
+    ).toBe(0);
+    expect(none.text()).toBe(`present  alpha 1.0.0\nidstack mirror: 0 copied, 1 already in ${up}\n`);
     const err = sink();
     expect(
       await mirrorCommand({ ...input, mirror: `${registry.url}/m` }, { out: sink().stream, err: err.stream }),
@@ -357,6 +232,21 @@ describe('the package, mirror and release commands', () => {
       `idstack release: published 0 (none), 1 already in ${target}`,
     );
     expect(readdirSync(join(input.root, 'dist', 'charts')).sort()).toEqual(['app-1.0.0.tgz', 'index.yaml']);
+  });
+
+  it('release: the version check knows each component by its package name', async () => {
+    const input = commandInput({ mirror: up, registry: `${registry.url}/cmd-check` });
+    const git = (...args: string[]) => execa('git', args, { cwd: input.root });
+    await git('init', '-q', '-b', 'main');
+    await git('add', '-A');
+    await git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'release');
+    await git('tag', '@someone/app@1.0.0');
+    writeFileSync(join(input.root, 'charts', 'app', 'values.yaml'), 'own: false\n');
+    const err = sink();
+    expect(await releaseCommand(input, { out: sink().stream, err: err.stream })).toBe(1);
+    expect(err.text()).toMatch(
+      /^idstack release: refusing to release:\n {2}charts\/app differs from its release @someone\/app@1\.0\.0 \(values\.yaml\)/,
+    );
   });
 
   it('release: exit 1 with the reason (`--tag` outside a workspace)', async () => {
