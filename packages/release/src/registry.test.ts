@@ -11,7 +11,7 @@ import {
   withRegistryLogin,
 } from './registry.js';
 import { standInChart } from './test-support/fixtures.js';
-import { freePort, startRegistry, type TestRegistry } from './test-support/registry.js';
+import { freePort, startRegistry, TEST_REGISTRY_LOGIN, type TestRegistry } from './test-support/registry.js';
 
 describe('ociTarget', () => {
   it.each([
@@ -178,6 +178,28 @@ describe('against a real registry', () => {
         expect(process.env.HELM_REGISTRY_CONFIG).toBe(before);
       },
     );
+
+    it('logs in to a registry that requires it, and names the registry that refuses the credentials', async () => {
+      const secured = await startRegistry({ auth: true });
+      try {
+        const target = ociTarget(`${secured.url}/charts`);
+        process.env.IDSTACK_REGISTRY_USERNAME = TEST_REGISTRY_LOGIN.username;
+        process.env.IDSTACK_REGISTRY_PASSWORD = TEST_REGISTRY_LOGIN.password;
+        delete process.env.HELM_REGISTRY_CONFIG;
+        expect(
+          await withRegistryLogin(target, async () => {
+            await pushChart(target, tgz, 'demo 1.2.3');
+            return chartInRegistry(target, 'demo', '1.2.3');
+          }),
+        ).toBe(true);
+        process.env.IDSTACK_REGISTRY_PASSWORD = 'wrong';
+        await expect(withRegistryLogin(target, async () => true)).rejects.toThrow(
+          new RegExp(`^helm registry login 127\\.0\\.0\\.1:${secured.port} failed: .*401: unauthorized`),
+        );
+      } finally {
+        await secured.stop();
+      }
+    });
 
     it('fails clearly when the login fails, and still restores the registry config', async () => {
       process.env.IDSTACK_REGISTRY_USERNAME = 'me';

@@ -103,6 +103,16 @@ describe('unbumpedCharts against a git repository with release tags', () => {
       await unbumpedCharts(join(copy, 'charts'), [{ ...chart(copy, 'alpha'), version: '1.0.1' }]),
     ).toEqual([]);
     expect((await unbumpedCharts(join(copy, 'charts'), [chart(copy, 'alpha')]))[0]?.changed).toHaveLength(3);
+    // A released chart whose folder is gone differs in every file.
+    rmSync(join(copy, 'charts', 'alphabet'), { recursive: true });
+    expect(await unbumpedCharts(copy, [chart(copy, 'alphabet')])).toEqual([
+      {
+        name: 'alphabet',
+        version: '1.0.0',
+        tag: '@idstack/alphabet@1.0.0',
+        changed: ['Chart.yaml', 'values.yaml'],
+      },
+    ]);
   });
 
   it('checks nothing outside a git work tree', async () => {
