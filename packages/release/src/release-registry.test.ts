@@ -75,14 +75,28 @@ describe('release', () => {
   });
 
   it('stops at the first failure, naming what did reach the registry', async () => {
-    // An OCI repository name is lowercase: the registry refuses `zz-Bad`, after alpha went through.
-    const root = rootWith({ alpha: '1.0.0', 'zz-Bad': '1.0.0' });
+    // An OCI repository name is lowercase: the registry refuses `zz-Bad`, after alpha and beta went through.
+    const root = rootWith({ alpha: '1.0.0', beta: '1.0.0', 'zz-Bad': '1.0.0' });
     const error = await release({ root, registry: `${registry.url}/partial` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
-    expect((error as PublishError).published).toEqual(['alpha 1.0.0']);
+    expect((error as PublishError).published).toEqual(['alpha 1.0.0', 'beta 1.0.0']);
     expect((error as PublishError).message).toMatch(
-      /^cannot read oci:\/\/\S+\/partial\/zz-Bad:1\.0\.0 from the registry [^\n]*invalid[^\n]*\npublished before the failure: alpha 1\.0\.0$/,
+      /^cannot read oci:\/\/\S+\/partial\/zz-Bad:1\.0\.0 from the registry [^\n]*invalid[^\n]*\npublished before the failure: alpha 1\.0\.0, beta 1\.0\.0$/,
     );
+  });
+
+  it('names the chart whose push the registry refused', async () => {
+    const readOnly = await startRegistry({ readOnly: true });
+    try {
+      const root = rootWith({ alpha: '1.0.0' });
+      await expect(release({ root, registry: `${readOnly.url}/charts` })).rejects.toThrow(
+        new RegExp(
+          `^helm push of alpha 1\\.0\\.0 to ${readOnly.url}/charts failed: [\\s\\S]*\\nnothing was published$`,
+        ),
+      );
+    } finally {
+      await readOnly.stop();
+    }
   });
 
   it('says nothing was published when the registry is down', async () => {
