@@ -143,7 +143,7 @@ export async function ensureCharts(
         try {
           tgz = await pullUpstream({ ...chart, repository: source, usedBy: [] }, work);
         } catch (error) {
-          const reason = (error as Error).message.replace(/^cannot pull [^:]*: /, '');
+          const reason = (error as Error).message.replace(/^cannot pull \S+ \S+ from \S+: /, '');
           if (cached) {
             // Verifying needs the network; the recorded package stays usable.
             charts.set(key, cached);

@@ -9,7 +9,7 @@ export function helmOutput(result: { readonly stdout?: unknown; readonly stderr?
     .filter((s): s is string => typeof s === 'string')
     .join('\n')
     .trim();
-  const errors = text.split('\n').filter((l) => /^Error:|error/i.test(l));
+  const errors = text.split('\n').filter((l) => /error/i.test(l));
   return (errors.length ? errors.slice(-3) : text.split('\n').slice(-3)).join('\n').trim();
 }
 

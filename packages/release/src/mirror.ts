@@ -1,12 +1,4 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helm } from '@idstack/core';
@@ -93,7 +85,7 @@ export async function pullUpstream(chart: PinnedChart, dir: string): Promise<str
     ? [`${chart.repository}/${chart.name}`, ...plainHttpFlag(ociTarget(chart.repository))]
     : [chart.name, '--repo', chart.repository];
   const result = await helm(['pull', ...source, '--version', chart.version, '--destination', into]);
-  const file = existsSync(into) ? readdirSync(into).find((f) => f.endsWith('.tgz')) : undefined;
+  const file = readdirSync(into).find((f) => f.endsWith('.tgz'));
   if (result.exitCode !== 0 || !file)
     throw new ReleaseError(
       `cannot pull ${chart.name} ${chart.version} from ${chart.repository}: ${helmOutput(result)}`,

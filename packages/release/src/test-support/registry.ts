@@ -23,11 +23,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `docker-registry serve` with filesystem storage in a temp dir; `readOnly` makes it refuse every push. */
-export async function startRegistry(options: { readonly readOnly?: boolean } = {}): Promise<TestRegistry> {
+/**
+ * A login the registry accepts when started with `auth: true` (htpasswd, bcrypt): a TEST FIXTURE, never a real
+ * credential. The hash is of this password (docker-registry reads only bcrypt).
+ */
+export const TEST_REGISTRY_LOGIN = {
+  username: 'idstack-test',
+  password: 'idstack-test-password',
+  htpasswd: 'idstack-test:$2b$04$zx05If5Arb8Z4ef4vqculOegetM4pMWOph3IkUYOel7p.wLKp6bVS',
+} as const;
+
+/**
+ * Starts `docker-registry serve` with filesystem storage in a temp dir; `readOnly` makes it refuse every push,
+ * `auth` makes it require {@link TEST_REGISTRY_LOGIN}.
+ */
+export async function startRegistry(
+  options: { readonly readOnly?: boolean; readonly auth?: boolean } = {},
+): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'idstack-registry-test-'));
   const port = await freePort();
   const config = join(dir, 'config.yml');
+  if (options.auth) writeFileSync(join(dir, 'htpasswd'), `${TEST_REGISTRY_LOGIN.htpasswd}\n`);
   writeFileSync(
     config,
     [
@@ -36,6 +52,9 @@ export async function startRegistry(options: { readonly readOnly?: boolean } = {
       'storage:',
       `  filesystem: { rootdirectory: ${join(dir, 'data')} }`,
       ...(options.readOnly ? ['  maintenance: { readonly: { enabled: true } }'] : []),
+      ...(options.auth
+        ? [`auth: { htpasswd: { realm: idstack-test, path: ${join(dir, 'htpasswd')} } }`]
+        : []),
       `http: { addr: "127.0.0.1:${port}" }`,
       '',
     ].join('\n'),
@@ -51,7 +70,8 @@ export async function startRegistry(options: { readonly readOnly?: boolean } = {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/v2/`)).ok) break;
+      // Up when it answers: 200, or 401 when it requires a login.
+      if ([200, 401].includes((await fetch(`http://127.0.0.1:${port}/v2/`)).status)) break;
     } catch {
       // not listening yet
     }
