@@ -1,66 +1,123 @@
 #!/usr/bin/env node
-// `node scripts/mutation-report.mjs packages/<name>`: turns the package's last Stryker run (reports/mutation.json)
-// into its committed MUTATION.md: the score per file and every surviving mutant, each with its justification from
-// mutation-justified.json (`{"<file>:<line>:<column> <mutator>": "why it is equivalent"}`) or marked UNJUSTIFIED.
-// Exit 1 when a file scores under 80% or a survivor is unjustified: the report is the claim, so it must hold.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// `node scripts/mutation-report.mjs packages/<name> [more/report.json ...]`: turns the package's Stryker runs into its
+// committed MUTATION.md: the score of every file the package's stryker.config.mjs mutates, and every surviving
+// mutant with its justification from mutation-justified.json or marked UNJUSTIFIED.
+//
+// Runs add up (a run may mutate a few files: `pnpm exec stryker run --mutate src/x.ts`): the last run's
+// reports/mutation.json, and any reports named after the package folder, are folded into reports/mutation-all.json, a file's
+// newest result replacing its older one. A result is only trusted for the source it measured: a file edited since
+// is reported stale.
+//
+// Justifications: `{"<file>:<line>:<column> <mutator>": "why it is equivalent"}`. When two survivors share that key
+// (a condition and its operand start at the same column), each needs its long key, `<file>:<line>:<column>-<end
+// line>:<end column> <mutator>`, so one reason never covers a mutant it was not written for.
+//
+// Exit 1 when a file is unmeasured, stale, scores under 80%, or has an unjustified survivor: the report is the
+// claim, so it must hold.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const dir = resolve(process.argv[2] ?? '.');
-const reportFile = join(dir, 'reports', 'mutation.json');
-if (!existsSync(reportFile)) {
-  process.stderr.write(`mutation-report: no ${reportFile}: run \`pnpm mutate\` in ${dir} first\n`);
+const reports = join(dir, 'reports');
+const allFile = join(reports, 'mutation-all.json');
+const inputs = [join(reports, 'mutation.json'), ...process.argv.slice(3).map((f) => resolve(f))];
+
+/** @type {Record<string, { source: string, mutants: any[] }>} */
+const files = existsSync(allFile) ? JSON.parse(readFileSync(allFile, 'utf8')).files : {};
+for (const input of inputs) {
+  if (!existsSync(input)) continue;
+  for (const [file, result] of Object.entries(JSON.parse(readFileSync(input, 'utf8')).files))
+    files[file] = { source: result.source, mutants: result.mutants };
+}
+if (!Object.keys(files).length) {
+  process.stderr.write(`mutation-report: no Stryker report in ${reports}: run \`pnpm mutate\` in ${dir} first\n`);
   process.exit(2);
 }
-const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+writeFileSync(allFile, `${JSON.stringify({ files })}\n`);
+
+/** The files the package's Stryker config mutates (its `mutate` globs: `*` within one folder, `!` excludes). */
+const { default: config } = await import(pathToFileURL(join(dir, 'stryker.config.mjs')).href);
+const globRegex = (glob) =>
+  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+const include = config.mutate.filter((g) => !g.startsWith('!')).map(globRegex);
+const exclude = config.mutate.filter((g) => g.startsWith('!')).map((g) => globRegex(g.slice(1)));
+const sources = readdirSync(join(dir, 'src'), { recursive: true })
+  .map((f) => relative(dir, join(dir, 'src', String(f))))
+  .filter((f) => include.some((r) => r.test(f)) && !exclude.some((r) => r.test(f)))
+  .sort();
+
 const justifiedFile = join(dir, 'mutation-justified.json');
 const justified = existsSync(justifiedFile) ? JSON.parse(readFileSync(justifiedFile, 'utf8')) : {};
-
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const rows = [];
 const survivors = [];
-for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-  const detected = mutants.filter((m) => DETECTED.has(m.status)).length;
-  const undetected = mutants.filter((m) => UNDETECTED.has(m.status));
-  const ignored = mutants.filter((m) => m.status === 'Ignored').length;
+for (const file of sources) {
+  const result = files[file];
+  if (!result) {
+    rows.push({ file, state: 'not measured' });
+    continue;
+  }
+  const stale = result.source !== readFileSync(join(dir, file), 'utf8');
+  const detected = result.mutants.filter((m) => DETECTED.has(m.status)).length;
+  const undetected = result.mutants.filter((m) => UNDETECTED.has(m.status));
+  const ignored = result.mutants.filter((m) => m.status === 'Ignored').length;
   const valid = detected + undetected.length;
   const score = valid ? (100 * detected) / valid : 100;
-  rows.push({ file, score, detected, undetected: undetected.length, ignored });
+  rows.push({ file, state: stale ? 'stale' : 'measured', score, detected, undetected: undetected.length, ignored });
+  const shortKey = (m) => `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
+  const count = new Map();
+  for (const m of undetected) count.set(shortKey(m), (count.get(shortKey(m)) ?? 0) + 1);
   for (const m of undetected) {
-    const key = `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
-    survivors.push({ key, status: m.status, replacement: m.replacement ?? '', why: justified[key] });
+    const { start, end } = m.location;
+    const long = `${file}:${start.line}:${start.column}-${end.line}:${end.column} ${m.mutatorName}`;
+    const key = count.get(shortKey(m)) > 1 ? long : shortKey(m);
+    const why = justified[long] ?? (key === long ? undefined : justified[key]);
+    survivors.push({ key, status: m.status, replacement: m.replacement ?? '', why, stale });
   }
 }
 
 const oneLine = (s) => s.replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 80);
+const cells = (r) =>
+  r.state === 'not measured'
+    ? [`\`${r.file}\``, 'not measured', '', '', '', '']
+    : [
+        `\`${r.file}\``,
+        `${r.score.toFixed(1)}%`,
+        String(r.detected),
+        String(r.undetected),
+        String(r.ignored),
+        r.state === 'stale' ? 'no: edited since' : 'yes',
+      ];
 const lines = [
   `# Mutation testing: ${dir.split('/').slice(-2).join('/')}`,
   '',
-  'Generated by `node scripts/mutation-report.mjs` from the last `pnpm mutate` (StrykerJS, vitest runner).',
-  'Score = mutants detected (killed or timed out) / mutants that ran or had no test covering them; static',
-  'mutants are ignored (see stryker.shared.mjs).',
+  'Generated by `node scripts/mutation-report.mjs` from the Stryker runs of this package (StrykerJS, vitest',
+  'runner; `pnpm mutate`). Score = mutants detected (killed or timed out) / mutants that ran or had no test',
+  'covering them; static mutants are ignored (see stryker.shared.mjs). "Current" says whether the file is still',
+  'the source that was measured.',
   '',
-  '| file | score | detected | undetected | ignored (static) |',
-  '| ---- | ----: | -------: | ---------: | ---------------: |',
-  ...rows.map(
-    (r) => `| \`${r.file}\` | ${r.score.toFixed(1)}% | ${r.detected} | ${r.undetected} | ${r.ignored} |`,
-  ),
+  '| file | score | detected | undetected | ignored (static) | current |',
+  '| ---- | ----: | -------: | ---------: | ---------------: | ------- |',
+  ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
   '',
   '## Surviving mutants',
   '',
   ...(survivors.length
     ? survivors.map(
         (s) =>
-          `- \`${s.key}\` (${s.status}) → \`${oneLine(s.replacement)}\`: ${s.why ?? '**UNJUSTIFIED**: a test should kill it'}`,
+          `- \`${s.key}\` (${s.status}${s.stale ? ', stale' : ''}) → \`${oneLine(s.replacement)}\`: ${s.why ?? '**UNJUSTIFIED**: a test should kill it'}`,
       )
     : ['None.']),
   '',
 ];
 writeFileSync(join(dir, 'MUTATION.md'), lines.join('\n'));
-const low = rows.filter((r) => r.score < 80);
-const unjustified = survivors.filter((s) => !s.why);
+const count = (state) => rows.filter((r) => r.state === state).length;
+const low = rows.filter((r) => r.state !== 'not measured' && r.score < 80).length;
+const unjustified = survivors.filter((s) => !s.why).length;
 process.stdout.write(
-  `mutation-report: ${join(dir, 'MUTATION.md')}: ${rows.length} file(s), ${low.length} under 80%, ${unjustified.length} unjustified survivor(s)\n`,
+  `mutation-report: ${join(dir, 'MUTATION.md')}: ${rows.length} file(s): ${count('not measured')} not measured, ` +
+    `${count('stale')} stale, ${low} under 80%, ${unjustified} unjustified survivor(s)\n`,
 );
-process.exit(low.length || unjustified.length ? 1 : 0);
+process.exit(count('not measured') || count('stale') || low || unjustified ? 1 : 0);
