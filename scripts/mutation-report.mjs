@@ -31,7 +31,9 @@ for (const input of inputs) {
     files[file] = { source: result.source, mutants: result.mutants };
 }
 if (!Object.keys(files).length) {
-  process.stderr.write(`mutation-report: no Stryker report in ${reports}: run \`pnpm mutate\` in ${dir} first\n`);
+  process.stderr.write(
+    `mutation-report: no Stryker report in ${reports}: run \`pnpm mutate\` in ${dir} first\n`,
+  );
   process.exit(2);
 }
 writeFileSync(allFile, `${JSON.stringify({ files })}\n`);
@@ -65,14 +67,21 @@ for (const file of sources) {
   const ignored = result.mutants.filter((m) => m.status === 'Ignored').length;
   const valid = detected + undetected.length;
   const score = valid ? (100 * detected) / valid : 100;
-  rows.push({ file, state: stale ? 'stale' : 'measured', score, detected, undetected: undetected.length, ignored });
+  rows.push({
+    file,
+    state: stale ? 'stale' : 'measured',
+    score,
+    detected,
+    undetected: undetected.length,
+    ignored,
+  });
   const shortKey = (m) => `${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`;
-  const count = new Map();
-  for (const m of undetected) count.set(shortKey(m), (count.get(shortKey(m)) ?? 0) + 1);
+  const sharing = new Map();
+  for (const m of undetected) sharing.set(shortKey(m), (sharing.get(shortKey(m)) ?? 0) + 1);
   for (const m of undetected) {
     const { start, end } = m.location;
     const long = `${file}:${start.line}:${start.column}-${end.line}:${end.column} ${m.mutatorName}`;
-    const key = count.get(shortKey(m)) > 1 ? long : shortKey(m);
+    const key = sharing.get(shortKey(m)) > 1 ? long : shortKey(m);
     const why = justified[long] ?? (key === long ? undefined : justified[key]);
     survivors.push({ key, status: m.status, replacement: m.replacement ?? '', why, stale });
   }
