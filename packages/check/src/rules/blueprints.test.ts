@@ -1,4 +1,3 @@
-// @ts-nocheck
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,9 +185,11 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
 
   it('checks nothing (renders nothing) without the authentik chart and without identity declarations', async () => {
     const plain = throwawayComponent('plain', {}, { identity: () => ({ groups: [{ name: 'admins' }] }) });
-    const ctx = ruleContext({ components: [plain] });
-    ctx.render = () => {
-      throw new Error('rendered');
+    const ctx = {
+      ...ruleContext({ components: [plain] }),
+      render: () => {
+        throw new Error('rendered');
+      },
     };
     expect(await blueprints.run(ctx)).toEqual([]);
   });
