@@ -30,6 +30,8 @@ export function strykerConfig(mutate, vitest = { configFile: 'vitest.config.ts' 
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
     concurrency: 2,
     timeoutMS: 60_000,
+    // The first run of the whole suite (coverage per test) shares the machine with whatever else runs on it.
+    dryRunTimeoutMinutes: 30,
     thresholds: { high: 90, low: 80, break: 80 },
   };
 }

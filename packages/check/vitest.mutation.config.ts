@@ -4,7 +4,14 @@ import shared from '../../vitest.shared.ts';
 
 /**
  * Mutation testing only (`pnpm mutate`): the rules' own tests, which build a check context in memory (no helm), so
- * each mutant of a rule is judged in milliseconds. The helm-backed suites (testing.test.ts) stay out: each would
+ * each mutant of a rule is judged in milliseconds. The helm-backed suites (testing.test.ts, network-flows.test.ts) stay out: each would
  * rerun whole renders for every mutant they cover.
  */
-export default mergeConfig(shared, defineConfig({ test: { include: ['src/rules/*.test.ts'] } }));
+export default mergeConfig(
+  shared,
+  defineConfig({
+    // network-flows.test.ts renders the real components with helm; network-flows.simulation.test.ts drives the
+    // same rule over synthetic objects in memory.
+    test: { include: ['src/rules/*.test.ts'], exclude: ['src/rules/network-flows.test.ts'] },
+  }),
+);
