@@ -4,8 +4,8 @@ import shared from '../../vitest.shared.ts';
 
 /**
  * Mutation testing only (`pnpm mutate`): the rules' own tests, which build a check context in memory (no helm), so
- * each mutant of a rule is judged in milliseconds. The helm-backed suites (testing.test.ts, network-flows.test.ts) stay out: each would
- * rerun whole renders for every mutant they cover.
+ * each mutant of a rule is judged in milliseconds. The helm-backed suites (testing.test.ts, network-flows.test.ts)
+ * stay out: each would rerun whole renders for every mutant they cover.
  */
 export default mergeConfig(
   shared,
