@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PublishError } from './errors.js';
 import { chartInRegistry, ociTarget, pushChart } from './registry.js';
 import { release } from './release.js';
-import { tinyUmbrella } from './test-support/charts.js';
+import { changesetsWorkspace, tinyUmbrella } from './test-support/charts.js';
 import { freePort, startRegistry, type TestRegistry } from './test-support/registry.js';
 import { packageUpstreamStandIn } from './test-support/upstream-standin.js';
 
@@ -150,23 +149,7 @@ describe('release', () => {
 
   it('in a changesets workspace: tags what it released, and refuses a released chart changed without a bump', async () => {
     const root = rootWith({ alpha: '1.0.0' });
-    mkdirSync(join(root, 'packages', 'alpha'), { recursive: true });
-    writeFileSync(
-      join(root, 'packages', 'alpha', 'package.json'),
-      JSON.stringify({ name: '@idstack/alpha', version: '1.0.0', private: true }),
-    );
-    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true }));
-    writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
-    writeFileSync(join(root, '.gitignore'), 'dist/\n');
-    mkdirSync(join(root, '.changeset'));
-    writeFileSync(
-      join(root, '.changeset', 'config.json'),
-      JSON.stringify({ baseBranch: 'main', privatePackages: { version: true, tag: true } }),
-    );
-    const git = (...args: string[]) => execa('git', args, { cwd: root });
-    await git('init', '-q', '-b', 'main');
-    await git('add', '-A');
-    await git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'initial');
+    const _git = await changesetsWorkspace(root, { alpha: '@idstack/alpha' });
     const prefix = `${registry.url}/tagged`;
     const lines: string[] = [];
     const result = await release({ root, registry: prefix, tag: true, log: (l) => lines.push(l) });

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { helm } from '@idstack/core';
+import { execa } from 'execa';
 import { packageUpstreamStandIn } from './upstream-standin.js';
 
 /** A dependency as an umbrella's Chart.yaml lists it. */
@@ -64,4 +65,35 @@ export async function standInRepository(
   const index = await helm(['repo', 'index', dir, '--url', url]);
   if (index.exitCode !== 0) throw new Error(`helm repo index ${dir} failed: ${index.stderr}`);
   return files;
+}
+
+/**
+ * TEST FIXTURE: makes `root` a committed git repository and a changesets workspace of private packages
+ * (`packages/<dir>/package.json`, version 1.0.0 each, from `packages`: dir → package name), as `changeset tag` reads
+ * it. Returns a git runner in `root`.
+ */
+export async function changesetsWorkspace(
+  root: string,
+  packages: Readonly<Record<string, string>>,
+): Promise<(...args: string[]) => Promise<{ stdout: string }>> {
+  for (const [dir, name] of Object.entries(packages)) {
+    mkdirSync(join(root, 'packages', dir), { recursive: true });
+    writeFileSync(
+      join(root, 'packages', dir, 'package.json'),
+      JSON.stringify({ name, version: '1.0.0', private: true }),
+    );
+  }
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'ws', private: true }));
+  writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
+  writeFileSync(join(root, '.gitignore'), 'dist/\n');
+  mkdirSync(join(root, '.changeset'));
+  writeFileSync(
+    join(root, '.changeset', 'config.json'),
+    JSON.stringify({ baseBranch: 'main', privatePackages: { version: true, tag: true } }),
+  );
+  const git = (...args: string[]) => execa('git', args, { cwd: root });
+  await git('init', '-q', '-b', 'main');
+  await git('add', '-A');
+  await git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'initial');
+  return git;
 }
