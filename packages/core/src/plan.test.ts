@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Component, ComponentContext } from './component.js';
 import { validateStack } from './config/load.js';
-import { ConfigError, type Problem } from './errors.js';
+import type { Problem } from './errors.js';
 import { mirrored, planStack } from './plan.js';
-import { fakeComponent } from './test-support/fixtures.js';
+import { configErrorOf, fakeComponent } from './test-support/fixtures.js';
 
 /** The problems planStack refuses a stack with, and the source it names. */
 function refusal(
@@ -14,13 +14,8 @@ function refusal(
   raw: unknown = {},
 ): { source?: string; problems: readonly Problem[] } {
   const stack = validateStack(raw, all);
-  try {
-    planStack(all, stack);
-  } catch (error) {
-    if (error instanceof ConfigError) return { source: error.source, problems: error.problems };
-    throw error;
-  }
-  throw new Error('expected planStack to refuse the stack');
+  const { source, problems } = configErrorOf(() => planStack(all, stack));
+  return { source, problems };
 }
 
 const base = fakeComponent('base', 'platform');

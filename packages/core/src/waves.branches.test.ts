@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type Problem } from './errors.js';
-import { fakeComponent } from './test-support/fixtures.js';
+import type { Problem } from './errors.js';
+import { configErrorOf, fakeComponent } from './test-support/fixtures.js';
 import { compareNames, computeWaves } from './waves.js';
 
 // Each branch of the wave computation with the smallest graph that takes it (waves.test.ts has the realistic stack).
 
-const problems = (fn: () => unknown): readonly Problem[] => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-};
+const problems = (fn: () => unknown): readonly Problem[] => configErrorOf(fn).problems;
 const layout = (placements: ReturnType<typeof computeWaves>) =>
   placements.map((p) => [p.component.name, p.wave, p.needs]);
 

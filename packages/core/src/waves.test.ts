@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './errors.js';
-import { fakeComponent } from './test-support/fixtures.js';
+import { configErrorOf, fakeComponent } from './test-support/fixtures.js';
 import { computeWaves, unknownNeeds } from './waves.js';
 
-const message = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-};
+const message = (fn: () => unknown): string => configErrorOf(fn).message;
 
 describe('sync waves from the needs DAG', () => {
   const platform = fakeComponent('platform', 'platform');

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Component } from '../component.js';
-import { ConfigError, type Problem } from '../errors.js';
-import { fakeComponent } from '../test-support/fixtures.js';
+import type { Problem } from '../errors.js';
+import { configErrorOf, fakeComponent } from '../test-support/fixtures.js';
 import { MAX_CONFIG_BYTES } from './decode.js';
 import { displayPath, loadStackFile, parseStack, validateStack } from './load.js';
 
@@ -24,13 +24,8 @@ const all: readonly Component[] = [ui, vpn];
 
 /** The error a call throws (a ConfigError, with its source and problems). */
 function refusal(fn: () => unknown): { source?: string; problems: readonly Problem[] } {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return { source: error.source, problems: error.problems };
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  const { source, problems } = configErrorOf(fn);
+  return { source, problems };
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'idstack-load-'));

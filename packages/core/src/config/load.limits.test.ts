@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
-import { fakeComponent } from '../test-support/fixtures.js';
+import { configErrorOf, fakeComponent } from '../test-support/fixtures.js';
 import { MAX_CONFIG_BYTES } from './decode.js';
 import { parseStack } from './load.js';
 
@@ -8,15 +7,8 @@ import { parseStack } from './load.js';
 // out (vitest.mutation.config.ts); load.test.ts drives every branch with small inputs.
 const components = [fakeComponent('alpha', 'infra'), fakeComponent('beta', 'security', ['alpha'])];
 
-function problems(text: string): string[] {
-  try {
-    parseStack(text, components);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = (text: string): string[] =>
+  configErrorOf(() => parseStack(text, components)).problems.map((p) => `${p.path}: ${p.message}`);
 
 describe('stack.yaml validation', () => {
   it('answers well under a second for the worst files within the size limit, listing 20 problems at most', () => {

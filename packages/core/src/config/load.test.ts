@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { fakeComponent } from '../test-support/fixtures.js';
+import { configErrorOf, fakeComponent } from '../test-support/fixtures.js';
 import { MAX_CONFIG_BYTES } from './decode.js';
 import { loadStackFile, parseStack } from './load.js';
 
@@ -30,24 +30,12 @@ const components = [
 
 /** The problems a config text produces, with their positions. */
 function located(text: string) {
-  try {
-    parseStack(text, components);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
+  return configErrorOf(() => parseStack(text, components)).problems;
 }
 
 /** The problems a config text produces, as "path: message" lines. */
 function problems(text: string): string[] {
-  try {
-    parseStack(text, components);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.path}: ${p.message}`);
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
+  return located(text).map((p) => `${p.path}: ${p.message}`);
 }
 
 describe('stack.yaml validation', () => {

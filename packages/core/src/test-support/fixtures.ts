@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Component, Tier } from '../component.js';
+import { ConfigError } from '../errors.js';
 
 /** A throwaway component for core's own tests: a package folder with a version and one template. */
 export function fakeComponent(
@@ -34,4 +35,15 @@ export function fakeComponent(
     packageDir,
     ...extra,
   } as Component;
+}
+
+/** The ConfigError `fn` throws (any other error is rethrown; no error at all fails the test). */
+export function configErrorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
 }
