@@ -1058,6 +1058,28 @@ describe('network-flows (simulated over synthetic objects)', () => {
         'undeclared path open: a pod of an unrelated namespace -> db/db 5432/TCP, other/other -> db/db 5432/TCP (no declared flow allows it, the rendered policies do)',
       ]);
     });
+
+    it('the unrelated probe is an ordinary pod (not on the host network): a policy restricting its egress keeps it out', async () => {
+      // A clusterwide policy (a cluster admin's) lets the unrelated namespace's pods out nowhere.
+      const unrelatedShut = docs({
+        apiVersion: 'cilium.io/v2',
+        kind: 'CiliumClusterwideNetworkPolicy',
+        metadata: { name: 'unrelated-egress' },
+        spec: { endpointSelector: { matchLabels: { [NS]: 'idstack-unrelated' } }, egress: [] },
+      });
+      const found = await findings({
+        objects: {
+          engine: { 'templates/unrelated.yaml': unrelatedShut },
+          db: { [POLICIES]: dbPolicies({ fromEntities: ['cluster'] }) },
+        },
+      });
+      expect(found.map((f) => [f.where, f.message])).toEqual([
+        [
+          'db/db 5432/TCP',
+          'undeclared path open: other/other -> db/db 5432/TCP (no declared flow allows it, the rendered policies do)',
+        ],
+      ]);
+    });
   });
 
   describe('restricted egress stays restricted', () => {
