@@ -314,11 +314,41 @@ describe('resource-schemas', () => {
       ],
     ],
     [
+      'an apiVersion that walks out of its group with ..',
+      object('v1/../rbac.authorization.k8s.io/v1', 'Role', { metadata: { name: 'x' }, rules: [] }),
+      [
+        builtIn(
+          'no schema for built-in v1/../rbac.authorization.k8s.io/v1 Role (not a kind kubernetes-models knows)',
+          'check apiVersion and kind spelling',
+        ),
+      ],
+    ],
+    [
+      'an apiVersion with a query in it',
+      object('v1?x', 'ConfigMap'),
+      [
+        builtIn(
+          'no schema for built-in v1?x ConfigMap (not a kind kubernetes-models knows)',
+          'check apiVersion and kind spelling',
+        ),
+      ],
+    ],
+    [
       'a field of the wrong type',
       object('v1', 'ConfigMap', { metadata: { name: 'x' }, data: { a: 1 } }),
       [
         builtIn(
           'data.a: must be string (Kubernetes v1 ConfigMap)',
+          'make the object match the Kubernetes API schema',
+        ),
+      ],
+    ],
+    [
+      'a missing top-level field',
+      object('rbac.authorization.k8s.io/v1', 'RoleBinding', { metadata: { name: 'x' }, subjects: [] }),
+      [
+        builtIn(
+          '(object): must have required property roleRef (Kubernetes rbac.authorization.k8s.io/v1 RoleBinding)',
           'make the object match the Kubernetes API schema',
         ),
       ],
