@@ -184,6 +184,19 @@ describe('credentials', () => {
     expect(problems[0]?.message).toContain('contains credentials');
   });
 
+  it('reports only the credential where the rest of the config is valid', () => {
+    const { problems } = refusal(() =>
+      validateStack({ source: { repoURL: 'https://me:token@github.com/me/homelab.git' } }, all),
+    );
+    expect(problems).toEqual([expect.objectContaining({ path: 'source.repoURL' })]);
+  });
+
+  it('names stack.yaml as the source of a config validated without a file name', () => {
+    expect(refusal(() => validateStack({ mirror: 'ftp://user:pw@mirror.example.org' }, all)).source).toBe(
+      'stack.yaml',
+    );
+  });
+
   it('places a credential at its line and column', () => {
     expect(
       refusal(() => parseStack('domain: example.org\nmirror: oci://u:p@r.example.org/c\n', all)).problems,
