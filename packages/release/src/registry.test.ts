@@ -103,6 +103,15 @@ describe('against a real registry', () => {
     expect(await chartInRegistry(target, 'other', '1.2.3')).toBe(false);
   });
 
+  it('reads only helm’s not-found line as "absent": a version it cannot parse is an error, whatever text it holds', async () => {
+    const target = ociTarget(`${registry.url}/constraint`);
+    await pushChart(target, tgz, 'demo 1.2.3');
+    for (const version of ['latest', '1.2.3: not found here', '1.2.3: not found:x'])
+      await expect(chartInRegistry(target, 'demo', version)).rejects.toThrow(
+        `from the registry 127.0.0.1:${registry.port}: Error: improper constraint: ${version}`,
+      );
+  });
+
   it('never reads an unreachable registry as "absent"', async () => {
     const target = ociTarget(`${down.url}/charts`);
     await expect(chartInRegistry(target, 'demo', '1.2.3')).rejects.toThrow(

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PublishError } from './errors.js';
@@ -167,6 +168,31 @@ describe('release', () => {
       packageNames: { alpha: '@someone/alpha' },
     });
     expect(other.published.map(key)).toEqual(['alpha 1.0.0']);
+  });
+
+  it('refuses every released chart changed without a bump, one line each, only in a git work tree', async () => {
+    const work = rootWith({ alpha: '1.0.0', beta: '1.0.0' });
+    const git = await changesetsWorkspace(work, { alpha: '@idstack/alpha', beta: '@idstack/beta' });
+    await git('tag', '@idstack/alpha@1.0.0');
+    await git('tag', '@idstack/beta@1.0.0');
+    // A bare repository holds the same tags but is no work tree: its folder is released unchecked.
+    const bare = temp();
+    await execa('git', ['clone', '-q', '--bare', work, bare]);
+    for (const root of [work, bare]) {
+      tinyUmbrella(join(root, 'charts'), 'alpha', '1.0.0');
+      tinyUmbrella(join(root, 'charts'), 'beta', '1.0.0');
+      writeFileSync(join(root, 'charts', 'alpha', 'values.yaml'), 'own: false\n');
+      writeFileSync(join(root, 'charts', 'beta', 'values.yaml'), 'own: false\n');
+    }
+    const prefix = `${registry.url}/unchecked`;
+    const refusal = await release({ root: work, registry: prefix }).catch((e: unknown) => e);
+    const why = (chart: string) =>
+      `charts/${chart} differs from its release @idstack/${chart}@1.0.0 (values.yaml) but its version is still 1.0.0: add a changeset for @idstack/${chart} (pnpm changeset) and run \`pnpm changeset version && pnpm build\``;
+    expect((refusal as Error).message).toBe(`refusing to release:\n  ${why('alpha')}\n  ${why('beta')}`);
+    expect((await release({ root: bare, registry: prefix })).published.map(key)).toEqual([
+      'alpha 1.0.0',
+      'beta 1.0.0',
+    ]);
   });
 
   it('fails after publishing when `changeset tag` fails (no workspace)', async () => {

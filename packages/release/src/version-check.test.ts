@@ -102,7 +102,12 @@ describe('unbumpedCharts against a git repository with release tags', () => {
     expect(
       await unbumpedCharts(join(copy, 'charts'), [{ ...chart(copy, 'alpha'), version: '1.0.1' }]),
     ).toEqual([]);
-    expect((await unbumpedCharts(join(copy, 'charts'), [chart(copy, 'alpha')]))[0]?.changed).toHaveLength(3);
+    // Paths are taken from the work tree's top, not from the folder the check runs in.
+    expect((await unbumpedCharts(join(copy, 'charts'), [chart(copy, 'alpha')]))[0]?.changed).toEqual([
+      'templates/cm.yaml',
+      'templates/new.yaml',
+      'values.yaml',
+    ]);
     // A released chart whose folder is gone differs in every file.
     rmSync(join(copy, 'charts', 'alphabet'), { recursive: true });
     expect(await unbumpedCharts(copy, [chart(copy, 'alphabet')])).toEqual([
@@ -110,6 +115,28 @@ describe('unbumpedCharts against a git repository with release tags', () => {
         name: 'alphabet',
         version: '1.0.0',
         tag: '@idstack/alphabet@1.0.0',
+        changed: ['Chart.yaml', 'values.yaml'],
+      },
+    ]);
+  });
+
+  it('flags an added empty file, and every file of a chart its release tag does not hold', async () => {
+    const copy = temp();
+    await execa('git', ['clone', '-q', root, copy]);
+    await execa('git', ['fetch', '-q', '--tags'], { cwd: copy });
+    // An empty file is new all the same: the tag has no such file to compare with.
+    writeFileSync(join(copy, 'charts', 'beta', 'README.md'), '');
+    // delta's version was tagged before its chart was ever committed: the tag holds none of its files.
+    writeChart(copy, 'delta', '1.0.0', { 'values.yaml': 'd: 1\n' });
+    await execa('git', ['tag', '@idstack/delta@1.0.0'], { cwd: copy });
+    expect(
+      await unbumpedCharts(copy, [{ ...chart(copy, 'beta'), version: '2.0.0' }, chart(copy, 'delta')]),
+    ).toEqual([
+      { name: 'beta', version: '2.0.0', tag: '@idstack/beta@2.0.0', changed: ['README.md'] },
+      {
+        name: 'delta',
+        version: '1.0.0',
+        tag: '@idstack/delta@1.0.0',
         changed: ['Chart.yaml', 'values.yaml'],
       },
     ]);
