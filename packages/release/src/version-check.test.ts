@@ -120,6 +120,16 @@ describe('unbumpedCharts against a git repository with release tags', () => {
     ]);
   });
 
+  it('checks a work tree whose folder name ends in a blank (the path git prints, untrimmed)', async () => {
+    const copy = join(temp(), 'home lab ');
+    await execa('git', ['clone', '-q', root, copy]);
+    await execa('git', ['fetch', '-q', '--tags'], { cwd: copy });
+    writeFileSync(join(copy, 'charts', 'alpha', 'values.yaml'), 'a: 2\n');
+    expect(await unbumpedCharts(join(copy, 'charts'), [chart(copy, 'alpha')])).toEqual([
+      { name: 'alpha', version: '1.0.0', tag: '@idstack/alpha@1.0.0', changed: ['values.yaml'] },
+    ]);
+  });
+
   it('flags an added empty file, and every file of a chart its release tag does not hold', async () => {
     const copy = temp();
     await execa('git', ['clone', '-q', root, copy]);

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import { readTree } from '@idstack/core';
 import { execa } from 'execa';
 
@@ -38,15 +38,15 @@ export async function unbumpedCharts(
   charts: readonly VersionedChart[],
 ): Promise<UnbumpedChart[]> {
   const offenders: UnbumpedChart[] = [];
-  const top = realpathSync(
-    `${(await git(gitRoot, ['rev-parse', '--show-toplevel'])).stdout}`.trim() || gitRoot,
-  );
+  // Exactly as git prints it (execa strips only the final newline): a folder name may start or end with a blank.
+  const top = realpathSync((await git(gitRoot, ['rev-parse', '--show-toplevel'])).stdout || gitRoot);
   for (const chart of charts) {
     const tag = releaseTag(chart.packageName, chart.version);
     const exists = await git(top, ['rev-parse', '--quiet', '--verify', `refs/tags/${tag}`]);
     if (exists.exitCode !== 0) continue;
+    // git names paths with '/' on every platform; a backslash in a Linux folder name is part of the name.
     const prefix = relative(top, existsSync(chart.dir) ? realpathSync(chart.dir) : chart.dir)
-      .split('\\')
+      .split(sep)
       .join('/');
     const listed = await git(top, ['ls-tree', '-r', '--name-only', '--full-tree', tag, '--', `${prefix}/`]);
     const tagged = new Set(
