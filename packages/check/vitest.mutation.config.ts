@@ -12,6 +12,11 @@ export default mergeConfig(
   defineConfig({
     // network-flows.test.ts renders the real components with helm; network-flows.simulation.test.ts drives the
     // same rule over synthetic objects in memory.
-    test: { include: ['src/rules/*.test.ts'], exclude: ['src/rules/network-flows.test.ts'] },
+    test: {
+      // One module graph for every file of a run (core is imported once, not per file): Stryker reruns them per mutant.
+      isolate: false,
+      include: ['src/rules/*.test.ts'],
+      exclude: ['src/rules/network-flows.test.ts'],
+    },
   }),
 );
