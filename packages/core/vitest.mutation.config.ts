@@ -13,6 +13,8 @@ export default mergeConfig(
   shared,
   defineConfig({
     test: {
+      // One module graph for every file of a run: Stryker reruns them per mutant.
+      isolate: false,
       dir: '..',
       include: ['core/src/**/*.test.ts'],
       exclude: [
