@@ -10,44 +10,6 @@ const SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
 /** Namespaces every cluster has, plus Argo CD's own (created when Argo CD is bootstrapped, before any sync). */
 const PREEXISTING = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd']);
 
-/** Argo CD's kind order inside one phase and wave (gitops-engine `kindOrder`); other kinds come after these. */
-const KIND_ORDER = [
-  'Namespace',
-  'NetworkPolicy',
-  'ResourceQuota',
-  'LimitRange',
-  'PodSecurityPolicy',
-  'PodDisruptionBudget',
-  'ServiceAccount',
-  'Secret',
-  'SecretList',
-  'ConfigMap',
-  'StorageClass',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'CustomResourceDefinition',
-  'ClusterRole',
-  'ClusterRoleList',
-  'ClusterRoleBinding',
-  'ClusterRoleBindingList',
-  'Role',
-  'RoleList',
-  'RoleBinding',
-  'RoleBindingList',
-  'Service',
-  'DaemonSet',
-  'Pod',
-  'ReplicationController',
-  'ReplicaSet',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'StatefulSet',
-  'Job',
-  'CronJob',
-  'IngressClass',
-  'Ingress',
-  'APIService',
-];
 const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
 const HELM_HOOK_PHASE: Record<string, (typeof PHASES)[number]> = {
   'pre-install': 'PreSync',
@@ -94,12 +56,13 @@ function get(values: unknown, path: string): unknown {
   return node;
 }
 
-/** A resource's place in its app's sync: phase, wave, kind, name (Argo CD's order). */
+/**
+ * A resource's place in its app's sync: phase, then wave. Within one wave Argo CD applies a CRD before its CRs (kind
+ * order) but does not wait for it to be established, so only an earlier phase or wave orders a CR after its CRD.
+ */
 interface Position {
   readonly phase: number;
   readonly wave: number;
-  readonly kind: number;
-  readonly name: string;
 }
 
 function position(o: Values): Position {
@@ -111,21 +74,13 @@ function position(o: Values): Position {
   if (argoHook) phase = argoHook.split(',')[0]?.trim() ?? 'Sync';
   else if (helmHook) phase = helmHook.map((h) => HELM_HOOK_PHASE[h]).find(Boolean) ?? 'Sync';
   const waveText = annotations[WAVE] ?? (helmHook ? annotations['helm.sh/hook-weight'] : undefined) ?? '0';
-  const kindIndex = KIND_ORDER.indexOf(String(o.kind));
   return {
     phase: Math.max(0, PHASES.indexOf(phase as (typeof PHASES)[number])),
     wave: Number.parseInt(waveText, 10) || 0,
-    kind: kindIndex < 0 ? KIND_ORDER.length : kindIndex,
-    name: String(meta.name ?? ''),
   };
 }
 
-const CRD_POSITION: Position = {
-  phase: 1,
-  wave: 0,
-  kind: KIND_ORDER.indexOf('CustomResourceDefinition'),
-  name: '',
-};
+const CRD_POSITION: Position = { phase: 1, wave: 0 };
 const describePosition = (p: Position) => `phase ${PHASES[p.phase]}, wave ${p.wave}`;
 const before = (a: Position, b: Position) => a.phase < b.phase || (a.phase === b.phase && a.wave < b.wave);
 
@@ -296,19 +251,17 @@ export const syncOrder: Rule = {
     }
 
     // --- Namespaces: every one used is created by something, no later than its first use ---
-    const created = new Map<string, { app: string; wave: number; how: string }[]>();
-    const create = (ns: string, app: string, how: string) =>
-      created.set(ns, [...(created.get(ns) ?? []), { app, wave: waveOfApp(app), how }]);
+    const created = new Map<string, { app: string; wave: number }[]>();
+    const create = (ns: string, app: string) =>
+      created.set(ns, [...(created.get(ns) ?? []), { app, wave: waveOfApp(app) }]);
     for (const app of apps.values())
-      if (app.syncOptions.includes('CreateNamespace=true'))
-        create(app.namespace, app.name, 'CreateNamespace=true');
+      if (app.syncOptions.includes('CreateNamespace=true')) create(app.namespace, app.name);
     for (const { planned, objects } of renders) {
       for (const o of objects)
         if (o.object.kind === 'Namespace' && o.object.apiVersion === 'v1')
-          create(String((o.object.metadata as Values)?.name), planned.component.name, `${o.file}`);
-      for (const [alias, dep, merged] of dependencyValues(ctx, planned.component.name))
-        for (const ns of NAMESPACE_SWITCHES[dep.name]?.(merged) ?? [])
-          create(ns, planned.component.name, `${alias} values`);
+          create(String((o.object.metadata as Values)?.name), planned.component.name);
+      for (const [, dep, merged] of dependencyValues(ctx, planned.component.name))
+        for (const ns of NAMESPACE_SWITCHES[dep.name]?.(merged) ?? []) create(ns, planned.component.name);
     }
     const external = new Map(
       renders.map(({ planned }) => [planned.component.name, new Set(planned.externalNamespaces)]),
