@@ -12,11 +12,8 @@ export default mergeConfig(
   defineConfig({
     // network-flows.test.ts renders the real components with helm; network-flows.simulation.test.ts drives the
     // same rule over synthetic objects in memory.
-    test: {
-      // One module graph for every file of a run (core is imported once, not per file): Stryker reruns them per mutant.
-      isolate: false,
-      include: ['src/rules/*.test.ts'],
-      exclude: ['src/rules/network-flows.test.ts'],
-    },
+    // Each file in its own module graph (vitest's default): with one graph per run (isolate: false), as release
+    // uses, Stryker saw 30 of the first 37 mutants of the rules survive, and each took seconds.
+    test: { include: ['src/rules/*.test.ts'], exclude: ['src/rules/network-flows.test.ts'] },
   }),
 );
