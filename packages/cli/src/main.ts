@@ -50,7 +50,8 @@ Options:
   --offline         check, diff: no upstream charts, the umbrellas' own templates only (the report says what it
                     did not verify)
   --upstream <dir>  check: pinned upstream data (values, schemas, CRDs) to verify against (default: $IDSTACK_UPSTREAM)
-  --dist <dir>      package, release: output folder (default: <root>/dist/charts; mirror: <root>/dist/mirror)
+  --dist <dir>      package, release: output folder (default: <root>/dist/charts; mirror: <root>/dist/mirror);
+                    its *.tgz and index.yaml are replaced, nothing else in it is touched
   --url <url>       package, release: base URL written into dist/charts/index.yaml
   --plain-http      mirror, package, release: plain HTTP to OCI registries (automatic on loopback)
   --dry-run         bootstrap: print the commands, run nothing

@@ -141,6 +141,7 @@ describe('mirrorCharts', () => {
     );
     const outDir = temp();
     writeFileSync(join(outDir, 'stale.tgz'), 'left from an earlier run');
+    writeFileSync(join(outDir, 'README.md'), "the operator's own file"); // kept: only packages are replaced
     const lines: string[] = [];
     const result = await mirrorCharts(
       [pinned('alpha', '1.0.0', up), pinned('beta', '2.0.0', up)],
@@ -152,7 +153,7 @@ describe('mirrorCharts', () => {
       present: [pinned('beta', '2.0.0', up)],
       outDir,
     });
-    expect(readdirSync(outDir).sort()).toEqual(['alpha-1.0.0.tgz', 'index.yaml']);
+    expect(readdirSync(outDir).sort()).toEqual(['README.md', 'alpha-1.0.0.tgz', 'index.yaml']);
     const index = parse(readFileSync(join(outDir, 'index.yaml'), 'utf8')) as {
       entries: Record<string, { version: string; urls: string[] }[]>;
     };

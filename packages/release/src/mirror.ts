@@ -1,9 +1,10 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helm } from '@idstack/core';
 import { parse } from 'yaml';
 import { helmOutput, ReleaseError } from './errors.js';
+import { clearChartRepository } from './package.js';
 import { chartInRegistry, ociTarget, plainHttpFlag, pushChart, withRegistryLogin } from './registry.js';
 import type { PinnedChart } from './upstream.js';
 
@@ -12,7 +13,8 @@ export interface MirrorOptions {
   readonly plainHttp?: boolean;
   /**
    * For an https (static Helm repository) mirror: the folder the missing charts and the merged `index.yaml` are
-   * written to, for the operator to upload. @default `dist/mirror` under the current directory
+   * written to, for the operator to upload (its earlier `*.tgz` and `index.yaml` are replaced, nothing else).
+   * @default `dist/mirror` under the current directory
    */
   readonly outDir?: string;
   readonly log?: (line: string) => void;
@@ -104,8 +106,7 @@ async function mirrorToStaticRepository(
   const existing = await fetchIndex(mirror);
   const listed = (c: PinnedChart) =>
     (existing?.entries?.[c.name] ?? []).some((entry) => entry.version === c.version);
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  clearChartRepository(outDir);
   const copied: PinnedChart[] = [];
   const present: PinnedChart[] = [];
   for (const chart of charts) {

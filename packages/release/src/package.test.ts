@@ -81,6 +81,10 @@ describe('packageCharts', () => {
     const outDir = join(root, 'out');
     mkdirSync(outDir);
     writeFileSync(join(outDir, 'stale-0.0.1.tgz'), 'from an earlier run');
+    writeFileSync(join(outDir, 'index.yaml'), 'from an earlier run');
+    // The output folder may be one of the user's (`--dist .`): only packages and the index are replaced.
+    writeFileSync(join(outDir, 'notes.txt'), 'mine');
+    mkdirSync(join(outDir, 'keep.tgz'));
     const lines: string[] = [];
     const packaged = await packageCharts({
       chartsDir,
@@ -106,7 +110,14 @@ describe('packageCharts', () => {
       },
     ]);
     for (const c of packaged) expect(c.digest).toBe(sha256(c.file));
-    expect(readdirSync(outDir).sort()).toEqual(['index.yaml', 'plain-0.1.0.tgz', 'zapp-1.0.0.tgz']);
+    expect(readdirSync(outDir).sort()).toEqual([
+      'index.yaml',
+      'keep.tgz',
+      'notes.txt',
+      'plain-0.1.0.tgz',
+      'zapp-1.0.0.tgz',
+    ]);
+    expect(readFileSync(join(outDir, 'notes.txt'), 'utf8')).toBe('mine');
     expect(await listing(join(outDir, 'zapp-1.0.0.tgz'))).toEqual(
       expect.arrayContaining([
         'zapp/Chart.yaml',

@@ -28,7 +28,10 @@ export interface PackagedChart {
 export interface PackageOptions {
   /** Folder holding the rendered umbrella charts (`charts/`). */
   readonly chartsDir: string;
-  /** Output folder, replaced whole. @default `dist/charts` beside `chartsDir` */
+  /**
+   * Output folder: its chart packages (`*.tgz`) and `index.yaml` are replaced, anything else in it is left alone.
+   * @default `dist/charts` beside `chartsDir`
+   */
   readonly outDir?: string;
   /** Only these charts. @default every chart in `chartsDir` */
   readonly only?: readonly string[];
@@ -60,8 +63,7 @@ export async function packageCharts(options: PackageOptions): Promise<PackagedCh
     .sort();
   if (names.length === 0)
     throw new ReleaseError(`no charts to package in ${chartsDir} (run \`pnpm build\` first)`);
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
+  clearChartRepository(outDir);
   const work = mkdtempSync(join(tmpdir(), 'idstack-package-'));
   try {
     const packaged: PackagedChart[] = [];
@@ -78,6 +80,17 @@ export async function packageCharts(options: PackageOptions): Promise<PackagedCh
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes `dir` an empty Helm repository folder: creates it, and removes the chart packages and `index.yaml` an earlier
+ * run left there. Only those: `--dist .` or `--dist ~` must never wipe a folder of the user's.
+ */
+export function clearChartRepository(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir, { withFileTypes: true }))
+    if (entry.isFile() && (entry.name.endsWith('.tgz') || entry.name === 'index.yaml'))
+      rmSync(join(dir, entry.name), { force: true });
 }
 
 async function packageOne(
