@@ -26,8 +26,11 @@ export interface UpstreamChartData {
   readonly values: Values;
   /** values.schema.json, if upstream ships one. */
   readonly schema?: Values;
-  /** Schemas of subcharts, by the key their values live under (aliases included). */
-  readonly subchartSchemas: ReadonlyMap<string, Values>;
+  /**
+   * Schemas of subcharts, by the key their values live under (aliases included), each with its file in the chart
+   * (`subcharts/<name>.values.schema.json`: the subchart's own name, also for an alias).
+   */
+  readonly subchartSchemas: ReadonlyMap<string, { readonly schema: Values; readonly file: string }>;
   readonly crds: readonly CrdInfo[];
 }
 
@@ -82,7 +85,7 @@ export class Upstream {
     if (!existsSync(join(dir, 'values.yaml'))) return undefined;
     let values = (cachedParse(join(dir, 'values.yaml'), parse) ?? {}) as Values;
     const schema = readJson(join(dir, 'values.schema.json'));
-    const subchartSchemas = new Map<string, Values>();
+    const subchartSchemas = new Map<string, { schema: Values; file: string }>();
     const subDir = join(dir, 'subcharts');
     if (existsSync(subDir)) {
       // Subchart values live under the subchart's name and under every alias of it in Chart.yaml.
@@ -92,13 +95,14 @@ export class Upstream {
       for (const file of readdirSync(subDir).filter((f) => f.endsWith('.values.yaml'))) {
         const sub = file.replace(/\.values\.yaml$/, '');
         const { global: _ignored, ...subValues } = (cachedParse(join(subDir, file), parse) ?? {}) as Values;
-        const subSchema = readJson(join(subDir, `${sub}.values.schema.json`));
+        const schemaFile = `${sub}.values.schema.json`;
+        const subSchema = readJson(join(subDir, schemaFile));
         const keys = new Set([sub]);
         for (const d of chartYaml.dependencies ?? []) if (d.name === sub && d.alias) keys.add(d.alias);
         for (const key of keys) {
           const parentPart = isPlainObject(values[key]) ? (values[key] as Values) : {};
           values = { ...values, [key]: deepMerge(subValues, parentPart) };
-          if (subSchema) subchartSchemas.set(key, subSchema);
+          if (subSchema) subchartSchemas.set(key, { schema: subSchema, file: `subcharts/${schemaFile}` });
         }
       }
     }

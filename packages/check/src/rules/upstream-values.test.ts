@@ -598,9 +598,9 @@ describe('upstream-values', () => {
         ],
         [
           'demo.database.port',
-          // The file is named by the key the values live under: the alias (not the subchart's own file name).
-          'must be integer (upstream subcharts/database.values.schema.json of demo 1.0.0)',
-          `set a value the upstream schema accepts (see ${dir}/demo/1.0.0/subcharts/database.values.schema.json)`,
+          // Under its alias, the path says where the value is set; the schema is still the subchart's own file.
+          'must be integer (upstream subcharts/db.values.schema.json of demo 1.0.0)',
+          `set a value the upstream schema accepts (see ${dir}/demo/1.0.0/subcharts/db.values.schema.json)`,
         ],
       ]);
       const unset = { demo: { replicas: 2, database: null } };

@@ -308,16 +308,10 @@ function schemaProblems(
   };
   const merged = withGlobal(deepMerge(data.values, ours));
   if (data.schema) validateKeys(data.schema, merged, ours, alias, 'values.schema.json');
-  for (const [sub, schema] of data.subchartSchemas) {
+  for (const [sub, { schema, file }] of data.subchartSchemas) {
     const value = merged[sub];
     if (!isPlainObject(value) || !isPlainObject(ours[sub])) continue;
-    validateKeys(
-      schema,
-      withGlobal(value),
-      ours[sub] as Values,
-      `${alias}.${sub}`,
-      `subcharts/${sub}.values.schema.json`,
-    );
+    validateKeys(schema, withGlobal(value), ours[sub] as Values, `${alias}.${sub}`, file);
   }
   return problems;
 }
