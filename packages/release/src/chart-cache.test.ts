@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { helm } from '@idstack/core';
@@ -14,6 +22,7 @@ import {
   ensureCharts,
   requireCharts,
 } from './chart-cache.js';
+import { pullUpstream } from './mirror.js';
 import { startStaticServer } from './test-support/fixtures.js';
 import { packageUpstreamStandIn } from './test-support/upstream-standin.js';
 
@@ -97,7 +106,7 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
   let web: { url: string; stop(): Promise<void> };
   let down: { url: string; stop(): Promise<void> };
   let webRoot: string;
-  /** `<web>/up`: the upstream repository; `<web>/changed`: the same versions re-published with other content. */
+  /** `<web>/up`: the upstream repository; `<web>/changed`: alpha 1.0.0 and beta 2.0.0 re-published with other content. */
   let up: string;
   let changed: string;
   const digests = new Map<string, string>();
@@ -125,7 +134,10 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
         ['alpha', '0.9.0'],
         ['beta', '2.0.0'],
       ]),
-      repository('changed', [['alpha', '1.0.0', { 'extra.yaml': '# re-published\n' }]]),
+      repository('changed', [
+        ['alpha', '1.0.0', { 'extra.yaml': '# re-published\n' }],
+        ['beta', '2.0.0', { 'extra.yaml': '# re-published\n' }],
+      ]),
     ]);
   }, 120_000);
 
@@ -259,6 +271,74 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
     expect(offline[0]).toMatch(
       /^cached {3}alpha 1\.0\.0 \(not re-verified: (?!cannot pull)[^\n]*connection refused[^\n]*\)$/,
     );
+  });
+
+  it('reports re-published charts sorted by name, whatever order their pulls end in', async () => {
+    const cacheDir = temp();
+    await ensureCharts([want('alpha', '1.0.0'), want('beta', '2.0.0')], { cacheDir });
+    // alpha's source answers only once beta has been reported: alpha's pull ends last.
+    let betaReported = () => {};
+    const gate = new Promise<void>((r) => {
+      betaReported = r;
+    });
+    const late = await startStaticServer(webRoot, () => gate);
+    try {
+      const lines: string[] = [];
+      const result = await ensureCharts(
+        [want('alpha', '1.0.0', `${late.url}/changed`), want('beta', '2.0.0', changed)],
+        {
+          cacheDir,
+          verify: true,
+          progress: (l) => {
+            lines.push(l);
+            if (l.startsWith('CHANGED  beta')) betaReported();
+          },
+        },
+      );
+      expect(lines.map((l) => l.split(':')[0])).toEqual(['CHANGED  beta 2.0.0', 'CHANGED  alpha 1.0.0']);
+      expect(result.republished.map((r) => [r.chart.name, r.source])).toEqual([
+        ['alpha', `${late.url}/changed`],
+        ['beta', changed],
+      ]);
+    } finally {
+      betaReported();
+      await late.stop();
+    }
+  });
+
+  it('pulls in a folder of its own inside the system temporary folder, and removes it', async () => {
+    const cacheDir = temp();
+    const parent = temp();
+    const tmp = join(parent, 'tmp');
+    mkdirSync(tmp);
+    const pullFolders = () => readdirSync(tmp).filter((f) => f.startsWith('idstack-pull-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    const during: string[][] = [];
+    try {
+      const result = await ensureCharts([want('beta', '2.0.0'), want('alpha', '1.0.0')], {
+        cacheDir,
+        progress: () => during.push(pullFolders()),
+      });
+      expect(result.pulled).toHaveLength(2);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(during).toHaveLength(2);
+    expect(during[0]).toHaveLength(1);
+    expect(during[1]).toEqual(during[0]);
+    expect(readdirSync(parent)).toEqual(['tmp']);
+    expect(pullFolders()).toEqual([]);
+  });
+
+  it('reports why a chart cannot be pulled: the pull error without its "cannot pull" preamble', async () => {
+    const cacheDir = temp();
+    const chart = want('nope', '9.9.9');
+    const result = await ensureCharts([chart], { cacheDir });
+    const pull = await pullUpstream({ ...chart, usedBy: [] }, temp()).catch((e: Error) => e.message);
+    expect(result.missing).toHaveLength(1);
+    expect(pull).toBe(`cannot pull nope 9.9.9 from ${up}: ${result.missing[0]?.reason}`);
   });
 
   it('requireCharts: every chart, or one error naming each missing chart and every way out', async () => {

@@ -82,9 +82,16 @@ export async function standInChart(
   return join(dir, `${chart.name}-${chart.version}.tgz`);
 }
 
-/** A static file server on loopback: a Helm repository (index.yaml + packages) as GitHub Pages would serve it. */
-export async function startStaticServer(root: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+/**
+ * A static file server on loopback: a Helm repository (index.yaml + packages) as GitHub Pages would serve it. With
+ * `hold`, every request waits for the promise it returns before being answered (a source that answers late).
+ */
+export async function startStaticServer(
+  root: string,
+  hold?: () => Promise<void>,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const server: Server = createServer(async (req, res) => {
+    if (hold) await hold();
     const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) {
       res.writeHead(404).end();
