@@ -200,16 +200,17 @@ describe('packageCharts', () => {
     );
   });
 
-  it('speaks HTTPS to a loopback OCI dependency when told plainHttp: false, with no hint about a lock', async () => {
+  it.each([
+    ['a loopback OCI registry when told plainHttp: false', () => ociDeps, false],
+    // 0.0.0.0 reaches the same registry, but is not a loopback name: no automatic --plain-http.
+    ['an OCI registry not named as loopback', () => ociDeps.replace('127.0.0.1', '0.0.0.0'), undefined],
+  ])('speaks HTTPS to %s, with no hint about a lock', async (_, repository, plainHttp) => {
     const chartsDir = join(temp(), 'charts');
-    tinyUmbrella(chartsDir, 'app', '1.0.0', [gamma()]);
-    const error = (await packageCharts({ chartsDir, outDir: temp(), plainHttp: false }).catch(
-      (e) => e,
-    )) as Error;
+    tinyUmbrella(chartsDir, 'app', '1.0.0', [{ ...gamma(), repository: repository() }]);
+    const error = (await packageCharts({ chartsDir, outDir: temp(), plainHttp }).catch((e) => e)) as Error;
     expect(error.message).toMatch(
-      /^charts\/app: helm dependency build failed: .*HTTP response to HTTPS client/,
+      /^charts\/app: helm dependency build failed: [\s\S]*HTTP response to HTTPS client$/,
     );
-    expect(error.message).not.toContain('Chart.lock');
   });
 
   it('refuses a dependency that helm dependency build did not fetch under its exact version', async () => {
@@ -220,11 +221,89 @@ describe('packageCharts', () => {
     );
   });
 
-  it('says which chart helm could not package', async () => {
+  it('says which chart helm could not package, and leaves no stale index or package behind', async () => {
     const chartsDir = join(temp(), 'charts');
     tinyUmbrella(chartsDir, 'bad', 'not-a-version');
-    await expect(packageCharts({ chartsDir, outDir: temp() })).rejects.toThrow(
+    const outDir = temp();
+    writeFileSync(join(outDir, 'bad-0.9.0.tgz'), 'from an earlier run');
+    writeFileSync(join(outDir, 'index.yaml'), 'from an earlier run');
+    await expect(packageCharts({ chartsDir, outDir })).rejects.toThrow(
       /^charts\/bad: helm package failed: .*"not-a-version" is invalid/,
     );
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
+  it("says helm could not package a chart when a folder of the user's takes the package's name", async () => {
+    const chartsDir = join(temp(), 'charts');
+    tinyUmbrella(chartsDir, 'app', '1.0.0');
+    const outDir = temp();
+    mkdirSync(join(outDir, 'app-1.0.0.tgz'));
+    await expect(packageCharts({ chartsDir, outDir })).rejects.toThrow(
+      /^charts\/app: helm package failed: .+/,
+    );
+  });
+
+  it("says helm could not index the output folder when a folder of the user's is named index.yaml", async () => {
+    const chartsDir = join(temp(), 'charts');
+    tinyUmbrella(chartsDir, 'app', '1.0.0');
+    const outDir = temp();
+    mkdirSync(join(outDir, 'index.yaml'));
+    await expect(packageCharts({ chartsDir, outDir })).rejects.toThrow(
+      new RegExp(`^helm repo index ${outDir} failed: .+`),
+    );
+  });
+
+  it('builds a file:// dependency without adding it as a helm repository, whatever its path holds', async () => {
+    const root = temp();
+    const chartsDir = join(root, 'charts');
+    // A path holding "http://" is still a local folder (Linux reads "http://lib" as "http:/lib").
+    tinyUmbrella(join(root, 'local', 'http:'), 'lib', '0.1.0');
+    tinyUmbrella(chartsDir, 'app', '1.0.0', [
+      { name: 'lib', version: '0.1.0', repository: `file://${join(root, 'local')}/http://lib` },
+    ]);
+    const [packaged] = await packageCharts({ chartsDir, outDir: temp() });
+    expect(await listing(packaged?.file as string)).toEqual(
+      expect.arrayContaining(['app/charts/lib/Chart.yaml']),
+    );
+  });
+
+  it('packages only the chart and its dependencies, with no helm repository cache, whatever the chart is called', async () => {
+    const chartsDir = join(temp(), 'charts');
+    tinyUmbrella(chartsDir, 'repository-cache', '1.0.0', [alpha()]);
+    const [packaged] = await packageCharts({ chartsDir, outDir: temp() });
+    expect(
+      (await listing(packaged?.file as string)).filter((f) => !f.startsWith('repository-cache/charts/')),
+    ).toEqual([
+      'repository-cache/Chart.lock',
+      'repository-cache/Chart.yaml',
+      'repository-cache/templates/own.yaml',
+      'repository-cache/values.yaml',
+    ]);
+  });
+
+  it('works in a scratch folder under TMPDIR, with its own helm repository config, and removes it', async () => {
+    const root = temp();
+    const scratch = join(root, 'tmp');
+    mkdirSync(scratch);
+    const chartsDir = join(root, 'charts');
+    tinyUmbrella(chartsDir, 'app', '1.0.0', [alpha()]);
+    const during: string[][] = [];
+    const tmpdirBefore = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      await packageCharts({
+        chartsDir,
+        outDir: join(root, 'out'),
+        log: () => during.push(readdirSync(scratch)),
+      });
+    } finally {
+      if (tmpdirBefore === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdirBefore;
+    }
+    // While it runs (at each log line): one scratch folder of its own in TMPDIR.
+    expect(during).toHaveLength(2);
+    for (const entries of during) expect(entries).toEqual([expect.stringMatching(/^idstack-package-/)]);
+    // Afterwards: nothing, not even a helm repositories.yaml in helm's shared config under TMPDIR.
+    expect(readdirSync(scratch, { recursive: true })).toEqual([]);
   });
 });
