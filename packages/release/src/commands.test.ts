@@ -95,6 +95,7 @@ describe('the package, mirror and release commands', () => {
     expect(out.text().split('\n').at(-2)).toBe(
       `idstack package: 1 charts and index.yaml in ${input.root}/dist/charts`,
     );
+    expect(readdirSync(join(input.root, 'dist', 'charts')).sort()).toEqual(['app-1.0.0.tgz', 'index.yaml']);
     // Into the chart cache given (--chart-cache).
     expect(existsSync(join(input.chartCache, 'alpha', '1.0.0', 'record.json'))).toBe(true);
     // Progress goes to a terminal only.
@@ -254,5 +255,50 @@ describe('the package, mirror and release commands', () => {
     const err = sink();
     expect(await releaseCommand({ ...input, tag: true }, { out: sink().stream, err: err.stream })).toBe(1);
     expect(err.text()).toMatch(/^idstack release: changeset tag failed: /);
+  });
+});
+
+describe('--plain-http for a registry that is not on loopback', () => {
+  // 0.0.0.0 reaches the loopback registry but is not a loopback name: helm speaks HTTPS to it unless told otherwise.
+  const notLoopback = (path: string) => `oci://0.0.0.0:${registry.port}/${path}`;
+
+  it('mirror: copies into it over plain HTTP only with the flag', async () => {
+    const input = commandInput();
+    const components = input.components.map((c) => ({
+      ...c,
+      charts: c.charts.map((d) => ({ ...d, repository: up })),
+    }));
+    const mirror = notLoopback('cmd-plain-mirror');
+    const err = sink();
+    expect(
+      await mirrorCommand({ ...input, components, mirror }, { out: sink().stream, err: err.stream }),
+    ).toBe(1);
+    expect(err.text()).toMatch(/HTTP response to HTTPS client/);
+    const out = sink();
+    expect(
+      await mirrorCommand(
+        { ...input, components, mirror, plainHttp: true },
+        { out: out.stream, err: sink().stream },
+      ),
+    ).toBe(0);
+    expect(out.text()).toBe(
+      `mirrored alpha 1.0.0 from ${up}\nidstack mirror: 1 copied, 0 already in ${mirror}\n`,
+    );
+  });
+
+  it('release: publishes into it over plain HTTP with the flag, saying each step', async () => {
+    const target = notLoopback('cmd-plain-release');
+    const input = commandInput({ mirror: up, registry: target, plainHttp: true });
+    const out = sink();
+    expect(await releaseCommand(input, { out: out.stream, err: sink().stream })).toBe(0);
+    expect(out.text()).toBe(
+      [
+        'copied   app dependencies from the chart cache (alpha 1.0.0)',
+        `packaged app 1.0.0 -> ${input.root}/dist/charts/app-1.0.0.tgz`,
+        `pushed   app 1.0.0 to ${target}/app:1.0.0`,
+        `idstack release: published 1 (app 1.0.0), 0 already in ${target}`,
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -27,6 +27,8 @@ let failing: { url: string; stop(): Promise<void> };
 let webRoot: string;
 /** `<web>/up`: an https-style upstream repository with alpha 1.0.0 and beta 2.0.0. */
 let up: string;
+/** `<web>/up2`: another https-style upstream, with alpha 1.1.0. */
+let up2: string;
 /** `<registry>/upstream`: an OCI upstream with gamma 3.0.0. */
 let ociUp: string;
 const temps: string[] = [];
@@ -56,10 +58,12 @@ beforeAll(async () => {
   [registry, web] = await Promise.all([startRegistry(), startStaticServer(webRoot)]);
   up = `${web.url}/up`;
   ociUp = `${registry.url}/upstream`;
+  up2 = `${web.url}/up2`;
   await standInRepository(join(webRoot, 'up'), up, [
     ['alpha', '1.0.0'],
     ['beta', '2.0.0'],
   ]);
+  await standInRepository(join(webRoot, 'up2'), up2, [['alpha', '1.1.0']]);
   await pushChart(ociTarget(ociUp), await packageUpstreamStandIn('gamma', '3.0.0'), 'gamma');
 }, 120_000);
 
@@ -88,6 +92,23 @@ describe('pullUpstream', () => {
       new RegExp(`^cannot pull nope 1\\.0\\.0 from ${ociUp}: .*not found`),
     );
   });
+
+  it('refuses a download that is not a chart package (*.tgz)', async () => {
+    // A repository whose index.yaml links alpha as alpha-1.0.0.bin: helm saves that name and exits 0.
+    const odd = `${web.url}/odd`;
+    mkdirSync(join(webRoot, 'odd'));
+    copyFileSync(join(webRoot, 'up', 'alpha-1.0.0.tgz'), join(webRoot, 'odd', 'alpha-1.0.0.bin'));
+    writeFileSync(
+      join(webRoot, 'odd', 'index.yaml'),
+      readFileSync(join(webRoot, 'up', 'index.yaml'), 'utf8').replaceAll(
+        `${up}/alpha-1.0.0.tgz`,
+        `${odd}/alpha-1.0.0.bin`,
+      ),
+    );
+    await expect(pullUpstream(pinned('alpha', '1.0.0', odd), temp())).rejects.toThrow(
+      new RegExp(`^cannot pull alpha 1\\.0\\.0 from ${odd}: `),
+    );
+  });
 });
 
 describe('mirrorCharts', () => {
@@ -95,6 +116,77 @@ describe('mirrorCharts', () => {
     await expect(
       mirrorCharts([pinned('alpha', '1.0.0', up), pinned('alpha', '1.0.0', ociUp)], `${registry.url}/clash`),
     ).rejects.toThrow(/^alpha 1\.0\.0 is pinned from two repositories; one mirror cannot hold both$/);
+  });
+
+  it('keeps versions of one chart apart: the version a static mirror lacks is copied, the one it lists is not', async () => {
+    // The mirror is `up` itself (it lists alpha 1.0.0 and beta 2.0.0); alpha 1.1.0 comes from up2.
+    const outDir = temp();
+    const result = await mirrorCharts([pinned('alpha', '1.0.0', up), pinned('alpha', '1.1.0', up2)], up, {
+      outDir,
+    });
+    expect(result).toEqual({
+      copied: [pinned('alpha', '1.1.0', up2)],
+      present: [pinned('alpha', '1.0.0', up)],
+      outDir,
+    });
+    const index = parse(readFileSync(join(outDir, 'index.yaml'), 'utf8')) as {
+      entries: Record<string, { version: string }[]>;
+    };
+    expect(index.entries.alpha?.map((e) => e.version).sort()).toEqual(['1.0.0', '1.1.0']);
+  });
+
+  it('asks a static mirror for <mirror>/index.yaml once, its trailing slashes dropped', async () => {
+    // A host that serves only the exact path (no folding of `//`), and notes what it was asked.
+    const asked: string[] = [];
+    const index = readFileSync(join(webRoot, 'up', 'index.yaml'));
+    const server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      if (req.url === '/strict/index.yaml') res.writeHead(200).end(index);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    const strict = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/strict`;
+    try {
+      const result = await mirrorCharts([pinned('beta', '2.0.0', up)], `${strict}//`, { outDir: temp() });
+      expect(result.present).toEqual([pinned('beta', '2.0.0', up)]);
+      expect(asked).toEqual(['/strict/index.yaml']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('works in its own idstack-mirror- temp folder and removes it, also after a failure', async () => {
+    const tmp = temp();
+    const outDirs = [temp(), temp()] as const;
+    const work = () => readdirSync(tmp).filter((name) => name.startsWith('idstack-mirror-'));
+    vi.stubEnv('TMPDIR', tmp);
+    try {
+      const during: string[][] = [];
+      await mirrorCharts([pinned('beta', '2.0.0', up)], `${web.url}/empty`, {
+        outDir: outDirs[0],
+        log: () => during.push(work()),
+      });
+      expect(during).toEqual([[expect.stringMatching(/^idstack-mirror-/)]]);
+      expect(work()).toEqual([]);
+      await expect(
+        mirrorCharts([pinned('alpha', '9.9.9', up)], `${web.url}/empty`, { outDir: outDirs[1] }),
+      ).rejects.toThrow(/^cannot pull alpha 9\.9\.9/);
+      expect(work()).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('says which chart an OCI mirror refused to take', async () => {
+    const readOnly = await startRegistry({ readOnly: true });
+    try {
+      await expect(mirrorCharts([pinned('alpha', '1.0.0', up)], `${readOnly.url}/m`)).rejects.toThrow(
+        new RegExp(`^helm push of alpha 1\\.0\\.0 to ${readOnly.url}/m failed: `),
+      );
+    } finally {
+      await readOnly.stop();
+    }
   });
 
   it('copies into an OCI mirror what it lacks, then finds it present', async () => {
