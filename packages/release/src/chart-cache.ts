@@ -60,6 +60,11 @@ export interface EnsureChartsOptions {
   readonly verify?: boolean;
   /** Never use the network: only what the cache holds. @default false */
   readonly offline?: boolean;
+  /**
+   * Plain HTTP to an OCI `mirror` that is not on loopback (`--plain-http`); each chart's own repository is always
+   * spoken to as it says. @default plain HTTP on loopback only
+   */
+  readonly plainHttp?: boolean;
   /** One line per chart as it is pulled, verified or found (the CLI passes it on a TTY only). */
   readonly progress?: (line: string) => void;
 }
@@ -141,7 +146,11 @@ export async function ensureCharts(
         }
         let tgz: string;
         try {
-          tgz = await pullUpstream({ ...chart, repository: source, usedBy: [] }, work);
+          tgz = await pullUpstream(
+            { ...chart, repository: source, usedBy: [] },
+            work,
+            options.mirror && options.plainHttp ? { plainHttp: true } : {},
+          );
         } catch (error) {
           const reason = (error as Error).message.replace(/^cannot pull \S+ \S+ from \S+: /, '');
           if (cached) {
@@ -195,6 +204,8 @@ export interface ChartSource {
   readonly chartCache?: string;
   /** The mirror (`--mirror`, else stack.yaml `mirror`). @default each chart's own repository */
   readonly mirror?: string;
+  /** Plain HTTP to that mirror (`--plain-http`). @default plain HTTP on loopback only */
+  readonly plainHttp?: boolean;
   /** One line per chart (commands pass it on a TTY only). @default silent */
   readonly progress?: (line: string) => void;
 }
@@ -211,6 +222,7 @@ export async function requireCharts(
   const result = await ensureCharts(wanted, {
     cacheDir,
     ...(source.mirror ? { mirror: source.mirror } : {}),
+    ...(source.plainHttp ? { plainHttp: true } : {}),
     ...(source.progress ? { progress: source.progress } : {}),
   });
   if (result.missing.length) throw new ChartsUnavailableError(result.missing, cacheDir);

@@ -286,6 +286,23 @@ describe('--plain-http for a registry that is not on loopback', () => {
     );
   });
 
+  it('package: pulls the pinned charts from it over plain HTTP only with the flag', async () => {
+    const mirror = notLoopback('cmd-plain-pull');
+    const filler = commandInput();
+    const components = filler.components.map((c) => ({
+      ...c,
+      charts: c.charts.map((d) => ({ ...d, repository: up })),
+    }));
+    const io = { out: sink().stream, err: sink().stream };
+    expect(await mirrorCommand({ ...filler, components, mirror, plainHttp: true }, io)).toBe(0);
+    const input = commandInput({ mirror });
+    const err = sink();
+    expect(await packageCommand(input, { out: sink().stream, err: err.stream })).toBe(1);
+    expect(err.text()).toMatch(/HTTP response to HTTPS client/);
+    expect(await packageCommand({ ...input, plainHttp: true }, io)).toBe(0);
+    expect(readdirSync(join(input.root, 'dist', 'charts')).sort()).toEqual(['app-1.0.0.tgz', 'index.yaml']);
+  });
+
   it('release: publishes into it over plain HTTP with the flag, saying each step', async () => {
     const target = notLoopback('cmd-plain-release');
     const input = commandInput({ mirror: up, registry: target, plainHttp: true });

@@ -120,6 +120,7 @@ async function cachedUpstreamCharts(input: ReleaseCommandInput, io: Io) {
   return requireCharts(wanted, {
     ...(input.chartCache ? { chartCache: input.chartCache } : {}),
     ...(mirror ? { mirror } : {}),
+    ...(input.plainHttp ? { plainHttp: true } : {}),
     ...((io.err as { isTTY?: boolean }).isTTY === true
       ? { progress: (line: string) => io.err.write(`${line}\n`) }
       : {}),

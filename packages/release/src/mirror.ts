@@ -81,10 +81,14 @@ export async function mirrorCharts(
 }
 
 /** `helm pull` of one pinned chart from its upstream repository (https index or OCI registry). */
-export async function pullUpstream(chart: PinnedChart, dir: string): Promise<string> {
+export async function pullUpstream(
+  chart: PinnedChart,
+  dir: string,
+  options: { readonly plainHttp?: boolean } = {},
+): Promise<string> {
   const into = mkdtempSync(join(dir, 'pull-'));
   const source = chart.repository.startsWith('oci://')
-    ? [`${chart.repository}/${chart.name}`, ...plainHttpFlag(ociTarget(chart.repository))]
+    ? [`${chart.repository}/${chart.name}`, ...plainHttpFlag(ociTarget(chart.repository, options))]
     : [chart.name, '--repo', chart.repository];
   const result = await helm(['pull', ...source, '--version', chart.version, '--destination', into]);
   const file = readdirSync(into).find((f) => f.endsWith('.tgz'));
