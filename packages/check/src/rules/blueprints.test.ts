@@ -29,7 +29,14 @@ const schema = {
   required: ['version', 'entries'],
   properties: {
     version: { type: 'integer' },
-    metadata: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+    metadata: {
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string' },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    },
     entries: { type: 'array', items: { $ref: '#/$defs/blueprint_entry' } },
   },
   $defs: {
@@ -74,6 +81,14 @@ const schema = {
 const upstream = mkdtempSync(join(tmpdir(), 'idstack-blueprints-upstream-'));
 mkdirSync(join(upstream, 'authentik', VERSION), { recursive: true });
 writeFileSync(join(upstream, 'authentik', VERSION, 'blueprints.schema.json'), JSON.stringify(schema));
+
+/** A pinned upstream folder holding `blueprintSchema` as authentik's blueprint schema. */
+const pinnedSchema = (blueprintSchema: object) => {
+  const dir = mkdtempSync(join(tmpdir(), 'idstack-blueprints-other-'));
+  mkdirSync(join(dir, 'authentik', VERSION), { recursive: true });
+  writeFileSync(join(dir, 'authentik', VERSION, 'blueprints.schema.json'), JSON.stringify(blueprintSchema));
+  return dir;
+};
 
 const CONFIG_MAP = 'idp-blueprints';
 /** The identity provider: the authentik chart, its worker mounting the ConfigMap `idp-blueprints`. */
@@ -294,6 +309,36 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       ]);
     });
 
+    it("reads the authentik dependency among the chart's other dependencies", async () => {
+      const withOthers = throwawayComponent(
+        'idp',
+        {},
+        {
+          charts: [
+            { name: 'redis', repository: 'https://charts.example.org', version: '1.0.0' },
+            { name: 'authentik', repository: 'https://charts.goauthentik.io', version: VERSION },
+          ],
+          values: () => ({ redis: {}, authentik: { blueprints: { configMaps: [CONFIG_MAP] } } }),
+        },
+      );
+      const found = await findings({ components: [withOthers], objects: {} });
+      expect(found.map((f) => f.where)).toEqual(['charts/idp/values.yaml: authentik.blueprints.configMaps']);
+    });
+
+    it('finds no mounted ConfigMap when the stack has no Application for the chart', async () => {
+      const ctx = ruleContext({
+        components: [idp],
+        built: buildOf([idp]),
+        objects: { idp: { 'templates/blueprints.yaml': configMap(CONFIG_MAP, {}) } },
+        output: { 'cluster/apps/idp.yaml': undefined },
+        upstreamDir: upstream,
+      });
+      expect((await ctx.render()).applications.map((a) => a.application.name)).toEqual([]);
+      expect((await blueprints.run(ctx)).map((f) => f.where)).toEqual([
+        'charts/idp/values.yaml: authentik.blueprints.configMaps',
+      ]);
+    });
+
     it('mounts nothing when the chart has no values for authentik', async () => {
       const bare = throwawayComponent(
         'idp',
@@ -415,6 +460,17 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       ]);
     });
 
+    it('brackets only the index of an entry, not an entries.N inside another key path', async () => {
+      const found = await findings({
+        files: {
+          'test.yaml': `version: 1\nmetadata:\n  name: t\n  labels: { entries.1: 5 }\nentries:\n${APP_OBJECTS.replace(/^\n/, '')}`,
+        },
+      });
+      expect(brief(found)).toEqual([
+        [`${WHERE} metadata.labels.entries.1`, `must be string (Authentik ${VERSION} blueprint schema)`],
+      ]);
+    });
+
     it('names keys as YAML gives them (scalars by value, others as JSON) and reads an alias as null', async () => {
       const keys = await ofEntries(`
   - model: authentik_flows.flow
@@ -447,8 +503,53 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
     attrs:
       is_superuser: !Env [WORKER_VAR, false]
       parents: [!KeyOf g, !Find [authentik_core.group, [name, authentik Admins]]]
+  - model: authentik_flows.flow
+    identifiers: { name: f, designation: !Env GLOBAL_VAR }
 `),
       ).toEqual([]);
+    });
+  });
+
+  describe('a blueprint schema of another shape', () => {
+    it('takes every model of a failing blueprint as unknown to a schema without model definitions', async () => {
+      const found = await ofEntries('  - model: authentik_core.group\n    attrs: { name: g }\n', {
+        upstreamDir: pinnedSchema({
+          type: 'object',
+          properties: { entries: { type: 'array', items: { type: 'object', required: ['identifiers'] } } },
+        }),
+      });
+      expect(brief(found)).toEqual(
+        [
+          'authentik_core.group',
+          'authentik_providers_oauth2.oauth2provider',
+          'authentik_providers_proxy.proxyprovider',
+          'authentik_outposts.outpost',
+        ].map((model, i) => [
+          `${WHERE} entries[${i}].model`,
+          `unknown model ${model} (not in Authentik ${VERSION}'s blueprint schema)`,
+        ]),
+      );
+    });
+
+    it("reports an entry's errors when another oneOf branch names no model", async () => {
+      const entry = schema.$defs.blueprint_entry;
+      const found = await ofEntries('  - model: authentik_core.group\n    identifiers: { name: 5 }\n', {
+        upstreamDir: pinnedSchema({
+          ...schema,
+          $defs: {
+            ...schema.$defs,
+            blueprint_entry: {
+              oneOf: [
+                { type: 'object', required: ['state'], properties: { state: { const: 'absent' } } },
+                ...entry.oneOf,
+              ],
+            },
+          },
+        }),
+      });
+      expect(brief(found)).toEqual([
+        [`${WHERE} entries[0].identifiers.name`, `must be string (Authentik ${VERSION} blueprint schema)`],
+      ]);
     });
   });
 
@@ -502,6 +603,11 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
       ['every query pair', '[authentik_core.group, [name, created], [title, Created]]', true],
       ['one pair of two unmatched', '[authentik_core.group, [name, created], [title, created]]', false],
       ['a query with a tag (resolved at import)', '[authentik_core.group, [name, !Env GLOBAL_VAR]]', true],
+      [
+        'a tagged query beside a plain one (resolved at import)',
+        '[authentik_core.group, [name, created], [title, !Env GLOBAL_VAR]]',
+        true,
+      ],
       ['no query', 'authentik_core.anything', true],
       ['a query that is no pair', '[authentik_core.group, name]', true],
     ])('!Find of %s: resolves %s', async (_, args, resolves) => {
@@ -551,6 +657,16 @@ describe('blueprints (over synthetic ConfigMaps and a small schema)', () => {
           fix: 'wire MISSING into authentik.global.env from a Secret (secretKeyRef)',
         },
       ]);
+    });
+
+    it('leaves tags other than !KeyOf, !Find and !Env to Authentik', async () => {
+      expect(
+        await ofEntries(`
+  - model: authentik_core.user
+    identifiers: { name: u }
+    attrs: { a: !Context MISSING, b: !Value 0, c: !Format [MISSING] }
+`),
+      ).toEqual([]);
     });
 
     it('reads no variables where global.env or worker.env is no list', async () => {
@@ -819,6 +935,13 @@ ${APP_OBJECTS}`),
         [NOT_BOUND],
       ],
       ['an outpost without providers', forward, embedded('x'), [NOT_BOUND]],
+      [
+        'a provider named by a mapping like a tag',
+        forward,
+        embedded('[{ tag: "!KeyOf", value: proxy-admin }]'),
+        [NOT_BOUND],
+      ],
+      ['a provider named by another tag', forward, embedded('[!Context proxy-admin]'), [NOT_BOUND]],
       [
         'another outpost',
         forward,
