@@ -3,11 +3,12 @@
 // committed MUTATION.md: the score of every file the package's stryker.config.mjs mutates, and every surviving
 // mutant with its justification from mutation-justified.json or marked UNJUSTIFIED.
 //
-// Runs add up (a run may mutate a few files: `pnpm exec stryker run --mutate src/x.ts`): the last run's
-// reports/mutation.json, and any reports named after the package folder, are folded into reports/mutation-all.json, a file's
-// newest result replacing its older one. A result is only trusted for the source it measured: a file edited since
-// is reported stale. A test file edited since (one whose tests covered the file's mutants) is reported too: the
-// score still holds for the source, but a survivor may be killed now, so re-run before justifying it.
+// Runs add up (a run may mutate a few files: `pnpm exec stryker run --mutate src/x.ts`, or a few lines of one:
+// `--mutate src/x.ts:10-20`): the last run's reports/mutation.json, and any reports named after the package folder, are
+// folded into reports/mutation-all.json, a mutant's newest result replacing its older one. A result is only trusted
+// for the source it measured: a file edited since is reported stale. A test file edited since (one whose tests
+// covered the file's mutants) is reported too: the score still holds for the source, but a survivor may be killed
+// now, so re-run before justifying it.
 //
 // Justifications: `{"<file>:<line>:<column> <mutator>": "why it is equivalent"}`. When two survivors share that key
 // (a condition and its operand start at the same column), each needs its long key, `<file>:<line>:<column>-<end
@@ -43,7 +44,19 @@ for (const input of inputs) {
         .sort()
         .map((t) => [t, report.testFiles[t].source ?? '']),
     );
-    files[file] = { source: result.source, mutants: result.mutants, tests };
+    // A run over a few lines of a file (`--mutate src/x.ts:10-20`) updates those mutants and keeps the rest, when
+    // the file is the one measured before; an edited file starts over.
+    const before = files[file];
+    if (before && before.source === result.source) {
+      const where = (m) => `${JSON.stringify(m.location)} ${m.mutatorName} ${m.replacement ?? ''}`;
+      const newer = new Map(result.mutants.map((m) => [where(m), m]));
+      const kept = before.mutants.filter((m) => !newer.has(where(m)));
+      files[file] = {
+        source: result.source,
+        mutants: [...kept, ...result.mutants],
+        tests: { ...(before.tests ?? {}), ...tests },
+      };
+    } else files[file] = { source: result.source, mutants: result.mutants, tests };
   }
 }
 if (!Object.keys(files).length) {
