@@ -55,6 +55,7 @@ describe('drift-traps', () => {
 
     it.each([
       ['a comment', '{{/* randAlphaNum would drift */}}'],
+      ['a comment inside trim markers', '{{- /* now would drift */ -}}'],
       ['a field named like a function', '{{ .Values.now }}'],
       ['a variable named like a function', '{{ $now := 1 }}'],
       ['a longer name', '{{ include "nowhere" . }}'],
@@ -64,7 +65,7 @@ describe('drift-traps', () => {
       expect(await scan({ 'x.yaml': `a: b\n${text}\n` })).toEqual([]);
     });
 
-    it('reads only the templates, not other files of the chart', async () => {
+    it('reads only the templates, not other files of the chart nor an unpacked subchart', async () => {
       expect(
         await scan(
           {},
@@ -72,6 +73,7 @@ describe('drift-traps', () => {
             'charts/app/values.yaml': 'a: "{{ now }}"\n# helm.sh/hook\n',
             'charts/app/files/x.tpl': '{{ now }}\nhelm.sh/hook\n',
             'cluster/apps/x.yaml': '{{ now }}\n',
+            'charts/app/charts/sub/templates/x.yaml': '{{ now }}\nhelm.sh/hook\n',
           },
         ),
       ).toEqual([]);
@@ -148,10 +150,23 @@ describe('drift-traps', () => {
       ]);
     });
 
+    it('finds a hook an own object renders from a template the output lacks', async () => {
+      const ctx = render({ 'templates/gone.yaml': configMap('cm', { 'helm.sh/hook': 'post-install' }) });
+      expect(brief(await runRule('drift-traps', ctx))).toEqual([
+        ['app', 'charts/app/templates/gone.yaml: ConfigMap/cm', 'renders a Helm hook (post-install)'],
+      ]);
+    });
+
     it.each<[string, Values, string | undefined]>([
       ['a pre-install hook', { 'helm.sh/hook': 'pre-install' }, 'PreSync'],
       ['pre-install and pre-upgrade (one phase)', { 'helm.sh/hook': 'pre-install, pre-upgrade' }, 'PreSync'],
       ['post-install and pre-upgrade', { 'helm.sh/hook': 'post-install,pre-upgrade' }, 'PostSync/PreSync'],
+      [
+        'post-install and pre-upgrade, spaced',
+        { 'helm.sh/hook': 'post-install, pre-upgrade' },
+        'PostSync/PreSync',
+      ],
+      ['pre-install and a test hook', { 'helm.sh/hook': 'pre-install,test' }, 'PreSync'],
       ['post-upgrade', { 'helm.sh/hook': 'post-upgrade' }, 'PostSync'],
       ['post-delete', { 'helm.sh/hook': 'post-delete' }, 'PostDelete'],
       ['a test hook (Argo CD never runs it)', { 'helm.sh/hook': 'test' }, undefined],
@@ -413,6 +428,17 @@ describe('drift-traps', () => {
       expect(found[1]?.message).toMatch(
         /^identity\.global\.deleteHooks\.enabled is true \(upstream default\): /,
       );
+    });
+
+    it("takes a non-global path set outside the dependency's key as upstream's default", async () => {
+      const upstream = { 'cert-manager/1.0.0': { values: { startupapicheck: { enabled: true } } } };
+      const found = await judge([dep('cert-manager')], upstream, {
+        'cert-manager': {},
+        startupapicheck: { enabled: true },
+      });
+      expect(found.map((f) => f.message)).toEqual([
+        expect.stringMatching(/^cert-manager\.startupapicheck\.enabled is true \(upstream default\): /),
+      ]);
     });
 
     it('skips a dependency switched off by its condition, one not pinned, and unreadable values', async () => {

@@ -123,10 +123,12 @@ describe('project-permissions', () => {
     ['a dot, which is no wildcard', to('a.p'), false],
     ['a pattern anchored at the start', to('pp'), false],
     ['a pattern anchored at the end', to('ap'), false],
+    ['a wildcard right after the first character', to('a*'), true],
     ['any server (no server, no name)', [{ namespace: 'app' }], true],
     ['a server glob', [{ server: 'https://*', namespace: 'app' }], true],
     ['another server', [{ server: 'https://other.example.org', namespace: 'app' }], false],
     ['a cluster by name', [{ name: 'in-cluster', namespace: 'app' }], false],
+    ['a server with a "!" inside (no denial, no match)', [{ server: `${SERVER}!`, namespace: 'app' }], false],
     [
       'any namespace but this one',
       [
@@ -151,9 +153,18 @@ describe('project-permissions', () => {
       ],
       true,
     ],
+    [
+      'a denial on this server',
+      [
+        { server: `!${SERVER}`, namespace: '!app' },
+        { server: '*', namespace: '*' },
+      ],
+      false,
+    ],
     ['only a denial', [{ server: '*', namespace: '!kube-system' }], false],
     ['no namespace', [{ server: '*' }], false],
     ['a destination that is not a map', ['app'], false],
+    ['an empty destination beside one that permits', [null, ...to('app')], true],
   ])('judges the destination by %s', async (_, destinations, permitted) => {
     const found = await findings({ destinations }, {}, { renderMode: 'own' });
     expect(found.map((f) => f.where)).toEqual(permitted ? [] : ['cluster/apps/app.yaml']);
@@ -209,6 +220,12 @@ describe('project-permissions', () => {
       { namespaceResourceWhitelist: [{ group: '' }] },
       object('v1', 'Secret', 's'),
       ['core/Secret'],
+    ],
+    [
+      'a whitelist with an empty entry',
+      { namespaceResourceWhitelist: [null, { group: '', kind: 'Secret' }] },
+      object('v1', 'Secret', 's'),
+      [],
     ],
     ['no whitelist (every namespaced kind)', {}, object('v1', 'Secret', 's'), []],
   ])('judges a namespaced object: %s', async (_, lists, text, kinds) => {
@@ -275,8 +292,24 @@ describe('project-permissions', () => {
     );
   });
 
+  it('reports a cluster-scoped kind as an error at its object, with the whitelist to fix', async () => {
+    expect(
+      await findings({ destinations: to('app') }, { 'templates/ns.yaml': object('v1', 'Namespace', 'n') }),
+    ).toEqual([
+      {
+        severity: 'error',
+        rule: 'project-permissions',
+        chart: 'app',
+        where: 'charts/app/templates/ns.yaml: Namespace/n',
+        message:
+          'AppProject "idstack" does not permit the cluster-scoped kind core/Namespace: Argo CD refuses the whole app sync',
+        fix: 'permit core/Namespace in the clusterResourceWhitelist of cluster/apps/project.yaml',
+      },
+    ]);
+  });
+
   it('skips an Application whose project is not in cluster/apps (sync-order reports it)', async () => {
-    const elsewhere = projectYaml({ destinations: to('app') }, 'idstack');
+    const elsewhere = projectYaml({ destinations: to('nowhere') }, 'idstack');
     const found = await findings(
       { destinations: to('app') },
       { 'templates/x.yaml': object('v1', 'Secret', 's') },
@@ -322,6 +355,30 @@ describe('project-permissions', () => {
       output: { 'cluster/apps/project.yaml': projectYaml({ destinations: to('app', 'two') }) },
     });
     expect(await runRule('project-permissions', ctx)).toEqual([]);
+  });
+
+  describe('judges odd projects and objects as Argo CD reads them', () => {
+    it('reports a destination without namespace as one nothing needs', async () => {
+      expect(brief(await findings({ destinations: [...to('app'), { server: SERVER }] }))).toEqual([
+        [
+          'cluster',
+          'cluster/apps/project.yaml: spec.destinations',
+          'AppProject "idstack" permits namespace "", but no Application of the project renders anything into it: a destination nothing needs',
+        ],
+      ]);
+    });
+
+    it("puts a namespaced object without metadata into the Application's namespace", async () => {
+      const found = await findings(
+        { destinations: to('other') },
+        { 'templates/x.yaml': stringify({ apiVersion: 'v1', kind: 'ConfigMap' }) },
+      );
+      expect(brief(found)[0]).toEqual([
+        'app',
+        'charts/app/templates/x.yaml: ConfigMap/?',
+        `app renders 1 object(s) into namespace "app" (ConfigMap/?), ${refused('app')}`,
+      ]);
+    });
   });
 
   it('reports no pattern destination as unused', async () => {
