@@ -395,6 +395,53 @@ describe('secrets (rule)', () => {
     ]);
   });
 
+  it('judges a v1 object of another kind than Secret as any object', async () => {
+    const configMap = stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { password: 'hunter22' },
+    });
+    const findings = await check({ objects: { app: { 'templates/c.yaml': configMap } } });
+    expect(findings.map((f) => [f.where, f.message])).toEqual([
+      [
+        'charts/app/templates/c.yaml: ConfigMap/c data.password',
+        '"password" holds a literal value (hu******)',
+      ],
+    ]);
+  });
+
+  it('names the chart by its folder under charts/, even one that looks like a package', async () => {
+    const findings = await check({
+      output: { 'charts/app-2.tgz-x/values.yaml': stringify({ password: 'hunter22' }) },
+    });
+    expect(findings.map((f) => [f.chart, f.where])).toEqual([
+      ['app-2.tgz-x', 'charts/app-2.tgz-x/values.yaml: password'],
+    ]);
+  });
+
+  it("gives secretlint each file's extension: a GCP service account key in a .json file", async () => {
+    const key = JSON.stringify({
+      type: 'service_account',
+      private_key_id: '0123456789abcdef',
+      private_key:
+        '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n',
+    });
+    const findings = await check({
+      output: {
+        'charts/app/files/sa.key.json': key,
+        'charts/app/files/sa.key.yaml': key,
+        'charts/app/files/LICENSE': key,
+      },
+    });
+    expect(findings.map((f) => [f.where, f.message])).toEqual([
+      [
+        'charts/app/files/sa.key.json:1',
+        "secretlint gcp: found GCP Service Account's private key(json): ***********",
+      ],
+    ]);
+  });
+
   describe('packaged charts (dist/charts/*.tgz)', () => {
     /** A repository root whose dist/charts holds `name` packaged (ustar) from `files`, plus `extra` files. */
     function packaged(
