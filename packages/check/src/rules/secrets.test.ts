@@ -57,6 +57,8 @@ describe('secretLikeKey', () => {
     ['tokenName', undefined],
     ['', undefined],
     ['__', undefined],
+    ['PASSWORD_', 'literal'],
+    ['_existing_password', undefined],
   ] as const)('%s is %s', (key, kind) => {
     expect(secretLikeKey(key)).toBe(kind);
   });
@@ -157,6 +159,8 @@ describe('literalSecrets', () => {
     ['envFromSecret', { envFromSecret: { password: 'hunter22' } }],
     ['secretsFrom', { secretsFrom: { password: 'hunter22' } }],
     ['a key of no secret', { username: 'admin' }],
+    ['a padded Kubernetes env expansion', { password: ' $(DB_PASSWORD) ' }],
+    ['a list holding null', { env: [null] }],
   ])('lets %s pass', (_, node) => {
     expect(literalSecrets(node, [])).toEqual([]);
   });
@@ -169,6 +173,8 @@ describe('literalSecrets', () => {
     ['a Kubernetes expansion with text after it', { password: '$(DB_PASSWORD)x' }],
     ['an env substitution with text after it', { password: '$DB_PASSWORD x' }],
     ['text before a reference scheme', { password: 'x env:DB' }],
+    ['text before an env substitution', { password: 'x$DB_PASSWORD' }],
+    ['text before a Kubernetes env expansion', { password: 'x$(DB_PASSWORD)' }],
   ])('takes %s for a literal', (_, node) => {
     expect(literalSecrets(node, []).map((h) => h.path)).toEqual(['password']);
   });
@@ -389,6 +395,53 @@ describe('secrets (rule)', () => {
     ]);
   });
 
+  it('judges a v1 object of another kind than Secret as any object', async () => {
+    const configMap = stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { password: 'hunter22' },
+    });
+    const findings = await check({ objects: { app: { 'templates/c.yaml': configMap } } });
+    expect(findings.map((f) => [f.where, f.message])).toEqual([
+      [
+        'charts/app/templates/c.yaml: ConfigMap/c data.password',
+        '"password" holds a literal value (hu******)',
+      ],
+    ]);
+  });
+
+  it('names the chart by its folder under charts/, even one that looks like a package', async () => {
+    const findings = await check({
+      output: { 'charts/app-2.tgz-x/values.yaml': stringify({ password: 'hunter22' }) },
+    });
+    expect(findings.map((f) => [f.chart, f.where])).toEqual([
+      ['app-2.tgz-x', 'charts/app-2.tgz-x/values.yaml: password'],
+    ]);
+  });
+
+  it("gives secretlint each file's extension: a GCP service account key in a .json file", async () => {
+    const key = JSON.stringify({
+      type: 'service_account',
+      private_key_id: '0123456789abcdef',
+      private_key:
+        '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n',
+    });
+    const findings = await check({
+      output: {
+        'charts/app/files/sa.key.json': key,
+        'charts/app/files/sa.key.yaml': key,
+        'charts/app/files/LICENSE': key,
+      },
+    });
+    expect(findings.map((f) => [f.where, f.message])).toEqual([
+      [
+        'charts/app/files/sa.key.json:1',
+        "secretlint gcp: found GCP Service Account's private key(json): ***********",
+      ],
+    ]);
+  });
+
   describe('packaged charts (dist/charts/*.tgz)', () => {
     /** A repository root whose dist/charts holds `name` packaged (ustar) from `files`, plus `extra` files. */
     function packaged(
@@ -418,6 +471,29 @@ describe('secrets (rule)', () => {
         writeFileSync(join(root, 'dist', 'charts', path), text);
       return root;
     }
+
+    /**
+     * One ustar entry: a 512-byte header (name, octal size, type, prefix), then the content padded to 512. `size`, when
+     * given, is the header's raw size field instead of the content's length (and no content follows).
+     */
+    const entry = (name: string, content: string, type: string, prefix = '', size?: string) => {
+      const header = Buffer.alloc(512);
+      header.write(name, 0);
+      header.write(size ?? `${Buffer.byteLength(content).toString(8).padStart(11, '0')} `, 124);
+      header.write(type, 156);
+      header.write('ustar\u000000', 257);
+      header.write(prefix, 345);
+      const data = Buffer.alloc(size === undefined ? Math.ceil(Buffer.byteLength(content) / 512) * 512 : 0);
+      data.write(content);
+      return Buffer.concat([header, data]);
+    };
+    /** A repository root whose dist/charts holds `archive`, gzipped, as `name`. */
+    const handMade = (name: string, archive: Buffer) => {
+      const root = mkdtempSync(join(tmpdir(), 'idstack-secrets-tar-'));
+      mkdirSync(join(root, 'dist', 'charts'), { recursive: true });
+      writeFileSync(join(root, 'dist', 'charts', name), gzipSync(archive));
+      return root;
+    };
 
     it('fails on a literal secret in the values.yaml of a packaged chart, reading every file of the archive', async () => {
       const deep = `app/charts/${'d'.repeat(60)}/${'e'.repeat(30)}/values.yaml`;
@@ -459,18 +535,6 @@ describe('secrets (rule)', () => {
     });
 
     it('reads the entries of a hand-made archive: old-style file types, directories, prefixes, block padding', async () => {
-      /** One ustar entry: a 512-byte header (name, octal size, type, prefix), then the content padded to 512. */
-      const entry = (name: string, content: string, type: string, prefix = '') => {
-        const header = Buffer.alloc(512);
-        header.write(name, 0);
-        header.write(`${Buffer.byteLength(content).toString(8).padStart(11, '0')} `, 124);
-        header.write(type, 156);
-        header.write('ustar\u000000', 257);
-        header.write(prefix, 345);
-        const data = Buffer.alloc(Math.ceil(Buffer.byteLength(content) / 512) * 512);
-        data.write(content);
-        return Buffer.concat([header, data]);
-      };
       const block = `# ${'x'.repeat(507)}\n`; // exactly 512 bytes: no padding
       const archive = Buffer.concat([
         entry('app/', '', '5'),
@@ -480,15 +544,35 @@ describe('secrets (rule)', () => {
         entry('app/templates/values.yaml', `${'#'.repeat(600)}\npassword: zyxwvuts\n`, '0'),
         Buffer.alloc(1024),
       ]);
-      const root = mkdtempSync(join(tmpdir(), 'idstack-secrets-tar-'));
-      mkdirSync(join(root, 'dist', 'charts'), { recursive: true });
-      writeFileSync(join(root, 'dist', 'charts', 'app-1.0.0.tgz'), gzipSync(archive));
-      const findings = await check({ root });
+      const findings = await check({ root: handMade('app-1.0.0.tgz', archive) });
       expect(findings.map((f) => [f.chart, f.where])).toEqual([
         ['app', 'dist/charts/app-1.0.0.tgz/app/values.yaml: password'],
         ['app', 'dist/charts/app-1.0.0.tgz/app/charts/sub/values.yaml: token'],
         ['app', 'dist/charts/app-1.0.0.tgz/app/templates/values.yaml: password'],
       ]);
+    });
+
+    const secretValues = entry('app/values.yaml', stringify({ password: 'hunter22' }), '0');
+    it.each([
+      ['an entry whose size field is blank', [entry('app/', '', '5', '', ''), secretValues]],
+      ['an entry whose size field is spaces', [entry('app/', '', '5', '', ' '.repeat(11)), secretValues]],
+      [
+        'nothing after the end-of-archive blocks',
+        [
+          secretValues,
+          Buffer.alloc(1024),
+          entry('app/charts/x/values.yaml', stringify({ token: 'abcdefgh' }), '0'),
+        ],
+      ],
+      [
+        'a pax extended header is no file',
+        [secretValues, entry('app/PaxHeaders/values.yaml', stringify({ token: 'abcdefgh' }), 'x')],
+      ],
+    ])('reads a hand-made archive: %s', async (_, entries) => {
+      const findings = await check({
+        root: handMade('app-1.0.0.tgz', Buffer.concat([...entries, Buffer.alloc(1024)])),
+      });
+      expect(findings.map((f) => f.where)).toEqual(['dist/charts/app-1.0.0.tgz/app/values.yaml: password']);
     });
 
     it('runs secretlint over packaged files too', async () => {
