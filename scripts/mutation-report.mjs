@@ -30,6 +30,23 @@ const files = existsSync(allFile) ? JSON.parse(readFileSync(allFile, 'utf8')).fi
 for (const input of inputs) {
   if (!existsSync(input)) continue;
   const report = JSON.parse(readFileSync(input, 'utf8'));
+  // What this run mutated: its --mutate globs, files or `file:line-line` ranges. An incremental run also reports the
+  // results it reused from earlier runs (without their `static` flag); only what it mutated is this run's.
+  const ranges = new Map();
+  for (const entry of report.config?.mutate ?? []) {
+    const m = /^([^!:][^:]*):(\d+)(?::\d+)?-(\d+)(?::\d+)?$/.exec(entry);
+    if (m) ranges.set(m[1], [...(ranges.get(m[1]) ?? []), [Number(m[2]), Number(m[3])]]);
+  }
+  // Globs (a full `pnpm mutate`): every file reported is this run's. Named files and ranges: only those.
+  const mutate = (report.config?.mutate ?? []).filter((e) => !e.startsWith('!'));
+  const named = mutate.length > 0 && mutate.every((e) => !e.includes('*'));
+  const whole = new Set(mutate.filter((e) => !ranges.has(e.split(':')[0])));
+  const ranOn = (file, m) =>
+    !named ||
+    whole.has(file) ||
+    (ranges.get(file) ?? []).some(
+      ([from, to]) => m.location.start.line >= from && m.location.start.line <= to,
+    );
   // Which test file each test id lives in, and that file's source as the run saw it.
   const testFileOf = new Map();
   for (const [testFile, { tests }] of Object.entries(report.testFiles ?? {}))
@@ -49,14 +66,15 @@ for (const input of inputs) {
     const before = files[file];
     if (before && before.source === result.source) {
       const where = (m) => `${JSON.stringify(m.location)} ${m.mutatorName} ${m.replacement ?? ''}`;
-      const newer = new Map(result.mutants.map((m) => [where(m), m]));
+      const newer = new Map(result.mutants.filter((m) => ranOn(file, m)).map((m) => [where(m), m]));
       const kept = before.mutants.filter((m) => !newer.has(where(m)));
       files[file] = {
         source: result.source,
-        mutants: [...kept, ...result.mutants],
+        mutants: [...kept, ...newer.values()],
         tests: { ...(before.tests ?? {}), ...tests },
       };
-    } else files[file] = { source: result.source, mutants: result.mutants, tests };
+    } else if (!named || whole.has(file))
+      files[file] = { source: result.source, mutants: result.mutants, tests };
   }
 }
 if (!Object.keys(files).length) {
