@@ -306,6 +306,33 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
     }
   });
 
+  it('reports verified charts sorted by name, whatever order their pulls end in', async () => {
+    const cacheDir = temp();
+    await ensureCharts([want('alpha', '1.0.0'), want('beta', '2.0.0')], { cacheDir });
+    // alpha's source (the same packages) answers only once beta has been verified: alpha's pull ends last.
+    let betaVerified = () => {};
+    const gate = new Promise<void>((r) => {
+      betaVerified = r;
+    });
+    const late = await startStaticServer(webRoot, () => gate);
+    try {
+      const lines: string[] = [];
+      const result = await ensureCharts([want('alpha', '1.0.0', `${late.url}/up`), want('beta', '2.0.0')], {
+        cacheDir,
+        verify: true,
+        progress: (l) => {
+          lines.push(l);
+          if (l.startsWith('verified beta')) betaVerified();
+        },
+      });
+      expect(lines.map((l) => l.split(' from ')[0])).toEqual(['verified beta 2.0.0', 'verified alpha 1.0.0']);
+      expect(result.verified.map((c) => c.name)).toEqual(['alpha', 'beta']);
+    } finally {
+      betaVerified();
+      await late.stop();
+    }
+  });
+
   it('pulls in a folder of its own inside the system temporary folder, and removes it', async () => {
     const cacheDir = temp();
     const parent = temp();
