@@ -233,24 +233,23 @@ describe('packageCharts', () => {
     expect(readdirSync(outDir)).toEqual([]);
   });
 
-  it("says helm could not package a chart when a folder of the user's takes the package's name", async () => {
+  it.each([
+    {
+      what: "helm could not package a chart when a folder of the user's takes the package's name",
+      taken: 'app-1.0.0.tgz',
+      error: () => /^charts\/app: helm package failed: .+/,
+    },
+    {
+      what: "helm could not index the output folder when a folder of the user's is named index.yaml",
+      taken: 'index.yaml',
+      error: (outDir: string) => new RegExp(`^helm repo index ${outDir} failed: .+`),
+    },
+  ])('says $what', async ({ taken, error }) => {
     const chartsDir = join(temp(), 'charts');
     tinyUmbrella(chartsDir, 'app', '1.0.0');
     const outDir = temp();
-    mkdirSync(join(outDir, 'app-1.0.0.tgz'));
-    await expect(packageCharts({ chartsDir, outDir })).rejects.toThrow(
-      /^charts\/app: helm package failed: .+/,
-    );
-  });
-
-  it("says helm could not index the output folder when a folder of the user's is named index.yaml", async () => {
-    const chartsDir = join(temp(), 'charts');
-    tinyUmbrella(chartsDir, 'app', '1.0.0');
-    const outDir = temp();
-    mkdirSync(join(outDir, 'index.yaml'));
-    await expect(packageCharts({ chartsDir, outDir })).rejects.toThrow(
-      new RegExp(`^helm repo index ${outDir} failed: .+`),
-    );
+    mkdirSync(join(outDir, taken));
+    await expect(packageCharts({ chartsDir, outDir })).rejects.toThrow(error(outDir));
   });
 
   it('builds a file:// dependency without adding it as a helm repository, whatever its path holds', async () => {
