@@ -19,6 +19,7 @@ import {
   cachedChart,
   chartCacheDir,
   chartKey,
+  type EnsureChartsResult,
   ensureCharts,
   requireCharts,
 } from './chart-cache.js';
@@ -273,65 +274,59 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
     );
   });
 
-  it('reports re-published charts sorted by name, whatever order their pulls end in', async () => {
-    const cacheDir = temp();
-    await ensureCharts([want('alpha', '1.0.0'), want('beta', '2.0.0')], { cacheDir });
-    // alpha's source answers only once beta has been reported: alpha's pull ends last.
-    let betaReported = () => {};
-    const gate = new Promise<void>((r) => {
-      betaReported = r;
-    });
-    const late = await startStaticServer(webRoot, () => gate);
-    try {
-      const lines: string[] = [];
-      const result = await ensureCharts(
-        [want('alpha', '1.0.0', `${late.url}/changed`), want('beta', '2.0.0', changed)],
-        {
-          cacheDir,
-          verify: true,
-          progress: (l) => {
-            lines.push(l);
-            if (l.startsWith('CHANGED  beta')) betaReported();
-          },
-        },
-      );
-      expect(lines.map((l) => l.split(':')[0])).toEqual(['CHANGED  beta 2.0.0', 'CHANGED  alpha 1.0.0']);
-      expect(result.republished.map((r) => [r.chart.name, r.source])).toEqual([
-        ['alpha', `${late.url}/changed`],
-        ['beta', changed],
-      ]);
-    } finally {
-      betaReported();
-      await late.stop();
-    }
-  });
-
-  it('reports verified charts sorted by name, whatever order their pulls end in', async () => {
-    const cacheDir = temp();
-    await ensureCharts([want('alpha', '1.0.0'), want('beta', '2.0.0')], { cacheDir });
-    // alpha's source (the same packages) answers only once beta has been verified: alpha's pull ends last.
-    let betaVerified = () => {};
-    const gate = new Promise<void>((r) => {
-      betaVerified = r;
-    });
-    const late = await startStaticServer(webRoot, () => gate);
-    try {
-      const lines: string[] = [];
-      const result = await ensureCharts([want('alpha', '1.0.0', `${late.url}/up`), want('beta', '2.0.0')], {
-        cacheDir,
-        verify: true,
-        progress: (l) => {
-          lines.push(l);
-          if (l.startsWith('verified beta')) betaVerified();
-        },
+  // alpha's source answers only once beta has been reported: alpha's pull ends last, so only a sort puts it first.
+  it.each([
+    {
+      what: 're-published',
+      path: 'changed',
+      line: 'CHANGED  ',
+      reported: (r: EnsureChartsResult) => r.republished.map((c) => [c.chart.name, c.source]),
+      // A re-published chart is reported with the source that now serves other content.
+      sources: (late: string) => [`${late}/changed`, changed],
+    },
+    {
+      what: 'verified',
+      path: 'up',
+      line: 'verified ',
+      reported: (r: EnsureChartsResult) => r.verified.map((c) => [c.name, c.source]),
+      // A verified chart keeps its record, source included.
+      sources: () => [up, up],
+    },
+  ])(
+    'reports $what charts sorted by name, whatever order their pulls end in',
+    async ({ path, line, reported, sources }) => {
+      const cacheDir = temp();
+      await ensureCharts([want('alpha', '1.0.0'), want('beta', '2.0.0')], { cacheDir });
+      let betaReported = () => {};
+      const gate = new Promise<void>((r) => {
+        betaReported = r;
       });
-      expect(lines.map((l) => l.split(' from ')[0])).toEqual(['verified beta 2.0.0', 'verified alpha 1.0.0']);
-      expect(result.verified.map((c) => c.name)).toEqual(['alpha', 'beta']);
-    } finally {
-      betaVerified();
-      await late.stop();
-    }
-  });
+      const late = await startStaticServer(webRoot, () => gate);
+      try {
+        const lines: string[] = [];
+        const result = await ensureCharts(
+          [want('alpha', '1.0.0', `${late.url}/${path}`), want('beta', '2.0.0', `${web.url}/${path}`)],
+          {
+            cacheDir,
+            verify: true,
+            progress: (l) => {
+              lines.push(l);
+              if (l.startsWith(`${line}beta`)) betaReported();
+            },
+          },
+        );
+        expect(lines.map((l) => l.split(/:| from /)[0])).toEqual([`${line}beta 2.0.0`, `${line}alpha 1.0.0`]);
+        const [alphaSource, betaSource] = sources(late.url);
+        expect(reported(result)).toEqual([
+          ['alpha', alphaSource],
+          ['beta', betaSource],
+        ]);
+      } finally {
+        betaReported();
+        await late.stop();
+      }
+    },
+  );
 
   it('pulls in a folder of its own inside the system temporary folder, and removes it', async () => {
     const cacheDir = temp();
