@@ -27,7 +27,7 @@ let failing: { url: string; stop(): Promise<void> };
 let webRoot: string;
 /** `<web>/up`: an https-style upstream repository with alpha 1.0.0 and beta 2.0.0. */
 let up: string;
-/** `<web>/up2`: another https-style upstream, with alpha 1.1.0. */
+/** `<web>/up2`: another https-style upstream, with alpha 1.1.0 and beta 1.1.0. */
 let up2: string;
 /** `<registry>/upstream`: an OCI upstream with gamma 3.0.0. */
 let ociUp: string;
@@ -63,7 +63,10 @@ beforeAll(async () => {
     ['alpha', '1.0.0'],
     ['beta', '2.0.0'],
   ]);
-  await standInRepository(join(webRoot, 'up2'), up2, [['alpha', '1.1.0']]);
+  await standInRepository(join(webRoot, 'up2'), up2, [
+    ['alpha', '1.1.0'],
+    ['beta', '1.1.0'],
+  ]);
   await pushChart(ociTarget(ociUp), await packageUpstreamStandIn('gamma', '3.0.0'), 'gamma');
 }, 120_000);
 
@@ -116,6 +119,16 @@ describe('mirrorCharts', () => {
     await expect(
       mirrorCharts([pinned('alpha', '1.0.0', up), pinned('alpha', '1.0.0', ociUp)], `${registry.url}/clash`),
     ).rejects.toThrow(/^alpha 1\.0\.0 is pinned from two repositories; one mirror cannot hold both$/);
+  });
+
+  it('takes two charts that share a version number: only one chart at one version from two places clashes', async () => {
+    const outDir = temp();
+    const charts = [pinned('alpha', '1.1.0', up2), pinned('beta', '1.1.0', up2)];
+    expect(await mirrorCharts(charts, `${web.url}/empty`, { outDir })).toEqual({
+      copied: charts,
+      present: [],
+      outDir,
+    });
   });
 
   it('keeps versions of one chart apart: the version a static mirror lacks is copied, the one it lists is not', async () => {
