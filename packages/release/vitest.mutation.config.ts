@@ -3,9 +3,9 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.ts';
 
 /**
- * Mutation testing only (`pnpm mutate`): the release package's focused tests (pure logic, plus one loopback registry
- * and Helm repository per file with tiny charts), not the end-to-end suites that render and publish every component
- * (release.test.ts, changesets.test.ts, renovate.test.ts: minutes each, the same code paths).
+ * Mutation testing only (`pnpm mutate`): every test file of the package (a new one takes part by itself) but the
+ * end-to-end suites that render and publish every component (release, changesets, renovate: minutes each, the same
+ * code paths) and the two that read the repository's own files rather than run src (versions, workflow).
  */
 export default mergeConfig(
   shared,
@@ -13,17 +13,13 @@ export default mergeConfig(
     test: {
       // One module graph for every file of a run (core is imported once, not per file): Stryker reruns them per mutant.
       isolate: false,
-      include: [
-        'src/errors.test.ts',
-        'src/upstream.test.ts',
-        'src/registry.test.ts',
-        'src/version-check.test.ts',
-        'src/chart-cache.test.ts',
-        'src/tags.test.ts',
-        'src/mirror.test.ts',
-        'src/package.test.ts',
-        'src/release-registry.test.ts',
-        'src/commands.test.ts',
+      include: ['src/**/*.test.ts'],
+      exclude: [
+        'src/release.test.ts',
+        'src/changesets.test.ts',
+        'src/renovate.test.ts',
+        'src/versions.test.ts',
+        'src/workflow.test.ts',
       ],
     },
   }),

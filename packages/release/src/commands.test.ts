@@ -235,6 +235,34 @@ describe('the package, mirror and release commands', () => {
     expect(readdirSync(join(input.root, 'dist', 'charts')).sort()).toEqual(['app-1.0.0.tgz', 'index.yaml']);
   });
 
+  it('release: names every chart it published, in order', async () => {
+    const input = commandInput({ mirror: up });
+    const packageDir = temp();
+    writeFileSync(
+      join(packageDir, 'package.json'),
+      JSON.stringify({ name: '@someone/web', version: '2.0.0' }),
+    );
+    tinyUmbrella(join(input.root, 'charts'), 'web', '2.0.0');
+    const web = {
+      ...input.components[0],
+      name: 'web',
+      namespace: 'web',
+      charts: [],
+      packageDir,
+    } as Component;
+    const target = `${registry.url}/cmd-release-two`;
+    const out = sink();
+    expect(
+      await releaseCommand(
+        { ...input, components: [...input.components, web], registry: target },
+        { out: out.stream, err: sink().stream },
+      ),
+    ).toBe(0);
+    expect(out.text().split('\n').at(-2)).toBe(
+      `idstack release: published 2 (app 1.0.0, web 2.0.0), 0 already in ${target}`,
+    );
+  });
+
   it('release: the version check knows each component by its package name', async () => {
     const input = commandInput({ mirror: up, registry: `${registry.url}/cmd-check` });
     const git = (...args: string[]) => execa('git', args, { cwd: input.root });
