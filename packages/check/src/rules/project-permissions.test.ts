@@ -124,10 +124,11 @@ describe('project-permissions', () => {
     ['a pattern anchored at the start', to('pp'), false],
     ['a pattern anchored at the end', to('ap'), false],
     ['a wildcard right after the first character', to('a*'), true],
-    ['any server (no server, no name)', [{ namespace: 'app' }], true],
+    ['no server and no cluster name (matches no cluster)', [{ namespace: 'app' }], false],
     ['a server glob', [{ server: 'https://*', namespace: 'app' }], true],
     ['another server', [{ server: 'https://other.example.org', namespace: 'app' }], false],
-    ['a cluster by name', [{ name: 'in-cluster', namespace: 'app' }], false],
+    ['the cluster by its name', [{ name: 'in-cluster', namespace: 'app' }], true],
+    ['another cluster by name', [{ name: 'other', namespace: 'app' }], false],
     ['a server with a "!" inside (no denial, no match)', [{ server: `${SERVER}!`, namespace: 'app' }], false],
     [
       'any namespace but this one',
@@ -146,22 +147,43 @@ describe('project-permissions', () => {
       true,
     ],
     [
-      'a denial on another server',
+      'a denial of the namespace on every server but another (this one included)',
       [
         { server: '!other', namespace: '!app' },
+        { server: '*', namespace: '*' },
+      ],
+      false,
+    ],
+    [
+      'a denial of the namespace on every server but this one (nothing denied here)',
+      [
+        { server: `!${SERVER}`, namespace: '!app' },
         { server: '*', namespace: '*' },
       ],
       true,
     ],
     [
-      'a denial on this server',
+      'a denial of this server',
       [
-        { server: `!${SERVER}`, namespace: '!app' },
+        { server: `!${SERVER}`, namespace: '*' },
         { server: '*', namespace: '*' },
       ],
       false,
     ],
-    ['only a denial', [{ server: '*', namespace: '!kube-system' }], false],
+    [
+      'a denial of this cluster by name',
+      [
+        { name: '!in-cluster', namespace: '*' },
+        { server: '*', namespace: '*' },
+      ],
+      false,
+    ],
+    [
+      'only a denial of another namespace (it permits the rest)',
+      [{ server: '*', namespace: '!kube-system' }],
+      true,
+    ],
+    ['only a denial of this namespace', [{ server: '*', namespace: '!app' }], false],
     ['no namespace', [{ server: '*' }], false],
     ['a destination that is not a map', ['app'], false],
     ['an empty destination beside one that permits', [null, ...to('app')], true],
@@ -228,6 +250,12 @@ describe('project-permissions', () => {
       [],
     ],
     ['no whitelist (every namespaced kind)', {}, object('v1', 'Secret', 's'), []],
+    [
+      'a whitelist entry with a name (namespaced entries have none: Argo CD matches the kind)',
+      { namespaceResourceWhitelist: [{ group: '', kind: 'Secret', name: 'other' }] },
+      object('v1', 'Secret', 's'),
+      [],
+    ],
   ])('judges a namespaced object: %s', async (_, lists, text, kinds) => {
     const found = await findings({ destinations: to('app'), ...lists }, { 'templates/x.yaml': text });
     expect(found).toEqual(
@@ -263,6 +291,27 @@ describe('project-permissions', () => {
       { clusterResourceWhitelist: ALL_KINDS, clusterResourceBlacklist: [{ group: '', kind: 'Namespace' }] },
       { 'templates/x.yaml': object('v1', 'Namespace', 'n') },
       ['core/Namespace'],
+    ],
+    [
+      'a whitelist entry for another object of the kind',
+      { clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'other' }] },
+      { 'templates/x.yaml': object('v1', 'Namespace', 'n') },
+      ['core/Namespace'],
+    ],
+    [
+      'a whitelist entry whose name pattern takes the object',
+      { clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'n*' }] },
+      { 'templates/x.yaml': object('v1', 'Namespace', 'n') },
+      [],
+    ],
+    [
+      'a blacklist entry for another object of the kind',
+      {
+        clusterResourceWhitelist: ALL_KINDS,
+        clusterResourceBlacklist: [{ group: '', kind: 'Namespace', name: 'kube-*' }],
+      },
+      { 'templates/x.yaml': object('v1', 'Namespace', 'n') },
+      [],
     ],
     [
       'a custom resource whose rendered CRD is cluster-scoped',

@@ -1,24 +1,39 @@
-import { isPlainObject, type Values } from '@idstack/core';
+import { IN_CLUSTER, isPlainObject, type Values } from '@idstack/core';
 import { describeObject } from '../context.js';
 import { isNamespaced, knownCrds, splitApiVersion } from '../crds.js';
 import type { Finding, K8sObject, Rule } from '../types.js';
 
-/** A `group`/`kind` pattern of an AppProject's resource white- or blacklist. */
+/** A `group`/`kind` pattern of an AppProject's resource white- or blacklist (cluster lists may also name objects). */
 interface GroupKind {
   readonly group: string;
   readonly kind: string;
+  /** Cluster lists only: a pattern of the object's name; empty for every object of the kind. */
+  readonly name: string;
+}
+
+/** One entry of an AppProject's `destinations`; an absent field is '' (which matches nothing). */
+interface Destination {
+  readonly server: string;
+  readonly name: string;
+  readonly namespace: string;
 }
 
 /** An AppProject as Argo CD enforces it on a sync. */
 interface Project {
   readonly name: string;
   readonly file: string;
-  readonly destinations: readonly { readonly server: string; readonly namespace: string }[];
+  readonly destinations: readonly Destination[];
   readonly clusterWhitelist: readonly GroupKind[];
   readonly clusterBlacklist: readonly GroupKind[];
   readonly namespacedWhitelist?: readonly GroupKind[];
   readonly namespacedBlacklist: readonly GroupKind[];
 }
+
+/**
+ * The cluster every idstack Application deploys to, as Argo CD resolves its destination: the in-cluster cluster,
+ * known by its server URL and by its name (Argo CD's KubernetesInClusterName).
+ */
+const DESTINATION_CLUSTER = { server: IN_CLUSTER, name: 'in-cluster' } as const;
 
 /** Argo CD's glob match (`*` any run, `?` one character) of a project pattern. */
 function glob(pattern: string, value: string): boolean {
@@ -29,22 +44,43 @@ function glob(pattern: string, value: string): boolean {
   return new RegExp(`^${re}$`).test(value);
 }
 
-/** Is the destination permitted: some pattern matches and no `!pattern` denies it (Argo CD's semantics). */
-function permitsDestination(project: Project, server: string, namespace: string): boolean {
-  const matching = project.destinations.filter((d) => glob(d.server.replace(/^!/, ''), server));
-  const denied = matching.some((d) => d.namespace.startsWith('!') && glob(d.namespace.slice(1), namespace));
-  return !denied && matching.some((d) => !d.namespace.startsWith('!') && glob(d.namespace, namespace));
+const isDeny = (pattern: string) => pattern.startsWith('!');
+
+/** Argo CD's globMatch with negation: a `!pattern` matches every value the pattern does not. */
+const matches = (pattern: string, value: string) =>
+  isDeny(pattern) ? !glob(pattern.slice(1), value) : glob(pattern, value);
+
+/**
+ * Is `namespace` on the in-cluster cluster a permitted destination, as Argo CD (v3 isDestinationMatched) decides:
+ * some entry matches it (server or name, and namespace), and no deny entry excludes it. An entry excludes it when
+ * its `!server` (or `!name`) pattern fails while its namespace matches, or its `!namespace` pattern fails while its
+ * server matches. A lone `!kube-system` entry therefore permits every other namespace.
+ */
+function permitsDestination(project: Project, namespace: string): boolean {
+  let permitted = false;
+  for (const d of project.destinations) {
+    const byName = matches(d.name, DESTINATION_CLUSTER.name);
+    const byServer = matches(d.server, DESTINATION_CLUSTER.server);
+    const inNamespace = matches(d.namespace, namespace);
+    if ((byServer || byName) && inNamespace) permitted = true;
+    else if ((!byName && isDeny(d.name)) || (!byServer && isDeny(d.server) && inNamespace)) return false;
+    else if (!inNamespace && isDeny(d.namespace) && byServer) return false;
+  }
+  return permitted;
 }
 
-const listed = (list: readonly GroupKind[], group: string, kind: string) =>
-  list.some((gk) => glob(gk.group, group) && glob(gk.kind, kind));
+/** Is the object in the list (a cluster list's entry with a `name` pattern holds only the objects it matches). */
+const listed = (list: readonly GroupKind[], group: string, kind: string, name: string) =>
+  list.some((gk) => glob(gk.group, group) && glob(gk.kind, kind) && (gk.name === '' || glob(gk.name, name)));
 
 function readProject(o: K8sObject): Project {
   const spec = (isPlainObject(o.object.spec) ? o.object.spec : {}) as Values;
-  const kinds = (v: unknown): GroupKind[] =>
+  // Only cluster lists take a `name` (ClusterResourceRestrictionItem); namespaced entries are plain GroupKinds.
+  const kinds = (v: unknown, named = false): GroupKind[] =>
     (Array.isArray(v) ? v : []).filter(isPlainObject).map((gk) => ({
       group: String(gk.group ?? ''),
       kind: String(gk.kind ?? ''),
+      name: named ? String(gk.name ?? '') : '',
     }));
   return {
     name: String((o.object.metadata as Values)?.name),
@@ -52,11 +88,12 @@ function readProject(o: K8sObject): Project {
     destinations: (Array.isArray(spec.destinations) ? spec.destinations : [])
       .filter(isPlainObject)
       .map((d) => ({
-        server: String(d.server ?? d.name ?? '*'),
+        server: String(d.server ?? ''),
+        name: String(d.name ?? ''),
         namespace: String(d.namespace ?? ''),
       })),
-    clusterWhitelist: kinds(spec.clusterResourceWhitelist),
-    clusterBlacklist: kinds(spec.clusterResourceBlacklist),
+    clusterWhitelist: kinds(spec.clusterResourceWhitelist, true),
+    clusterBlacklist: kinds(spec.clusterResourceBlacklist, true),
     ...(spec.namespaceResourceWhitelist !== undefined
       ? { namespacedWhitelist: kinds(spec.namespaceResourceWhitelist) }
       : {}),
@@ -96,24 +133,23 @@ export const projectPermissions: Rule = {
       const { application } = app;
       const project = projects.get(application.project);
       if (!project) continue; // sync-order reports an Application whose project is not in cluster/apps
-      const server = 'https://kubernetes.default.svc';
       const uses = used.get(project.name) ?? new Set<string>();
       used.set(project.name, uses);
       uses.add(application.namespace);
       const byNamespace = new Map<string, K8sObject[]>();
-      if (!permitsDestination(project, server, application.namespace))
-        byNamespace.set(application.namespace, []);
+      if (!permitsDestination(project, application.namespace)) byNamespace.set(application.namespace, []);
       for (const o of app.objects) {
         const { group } = splitApiVersion(o.object.apiVersion);
         const kind = String(o.object.kind);
+        const name = String((o.object.metadata as Values)?.name ?? '');
         if (isNamespaced(o.object, crds)) {
           const ns = String((o.object.metadata as Values)?.namespace ?? application.namespace);
           uses.add(ns);
-          if (!permitsDestination(project, server, ns))
-            byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), o]);
+          if (!permitsDestination(project, ns)) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), o]);
           const allowed =
-            (project.namespacedWhitelist === undefined || listed(project.namespacedWhitelist, group, kind)) &&
-            !listed(project.namespacedBlacklist, group, kind);
+            (project.namespacedWhitelist === undefined ||
+              listed(project.namespacedWhitelist, group, kind, name)) &&
+            !listed(project.namespacedBlacklist, group, kind, name);
           if (!allowed)
             found.push({
               severity: 'error',
@@ -124,8 +160,8 @@ export const projectPermissions: Rule = {
               fix: `permit ${group || 'core'}/${kind} in the namespaceResourceWhitelist of ${project.file}`,
             });
         } else if (
-          !listed(project.clusterWhitelist, group, kind) ||
-          listed(project.clusterBlacklist, group, kind)
+          !listed(project.clusterWhitelist, group, kind, name) ||
+          listed(project.clusterBlacklist, group, kind, name)
         ) {
           found.push({
             severity: 'error',
