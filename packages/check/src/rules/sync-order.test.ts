@@ -769,6 +769,38 @@ describe('sync-order: namespaces', () => {
     ]);
   });
 
+  it.each<[string, Obj, string | undefined]>([
+    ['a wave before the Namespace', { [WAVE]: '1' }, 'phase Sync, wave 1'],
+    ["in the Namespace's wave (a Namespace is applied first)", { [WAVE]: '2' }, undefined],
+    ['a wave after it', { [WAVE]: '3' }, undefined],
+    [
+      "as a PreSync hook in the Namespace's wave",
+      { [WAVE]: '2', 'argocd.argoproj.io/hook': 'PreSync' },
+      'phase PreSync, wave 2',
+    ],
+  ])('judges an object in a namespace its own app renders, applied %s', async (_, annotations, at) => {
+    const ns = { ...namespace('own'), metadata: { name: 'own', annotations: { [WAVE]: '2' } } };
+    const cm = { ...configMap('c', 'own'), metadata: { name: 'c', namespace: 'own', annotations } };
+    const findings = await findingsOf({
+      components: [a],
+      objects: { a: { 'templates/ns.yaml': yaml(ns), 'templates/cm.yaml': yaml(cm) } },
+    });
+    expect(findings).toEqual(
+      at
+        ? [
+            {
+              severity: 'error',
+              rule: 'sync-order',
+              chart: 'a',
+              where: 'charts/a/templates/cm.yaml: ConfigMap/c',
+              message: `is created in namespace "own" in ${at}, but a renders that Namespace only in phase Sync, wave 2: Argo CD applies the object first and the sync fails (namespace not found)`,
+              fix: `annotate the Namespace "own" ${WAVE}: "${at.split(' ').at(-1)}" or lower (within one wave a Namespace is applied first)`,
+            },
+          ]
+        : [],
+    );
+  });
+
   it('reads a Namespace without metadata without failing', async () => {
     const findings = await findingsOf({
       components: [a],

@@ -251,25 +251,43 @@ export const syncOrder: Rule = {
     }
 
     // --- Namespaces: every one used is created by something, no later than its first use ---
-    const created = new Map<string, { app: string; wave: number }[]>();
-    const create = (ns: string, app: string) =>
-      created.set(ns, [...(created.get(ns) ?? []), { app, wave: waveOfApp(app) }]);
+    // Who creates each namespace: an app (its wave) and, for a Namespace it renders, where in its own sync.
+    const created = new Map<string, { app: string; wave: number; position?: Position }[]>();
+    const create = (ns: string, app: string, at?: Position) =>
+      created.set(ns, [
+        ...(created.get(ns) ?? []),
+        { app, wave: waveOfApp(app), ...(at ? { position: at } : {}) },
+      ]);
     for (const app of apps.values())
       if (app.syncOptions.includes('CreateNamespace=true')) create(app.namespace, app.name);
     for (const { planned, objects } of renders) {
       for (const o of objects)
         if (o.object.kind === 'Namespace' && o.object.apiVersion === 'v1')
-          create(String((o.object.metadata as Values)?.name), planned.component.name);
+          create(String((o.object.metadata as Values)?.name), planned.component.name, position(o.object));
       for (const [, dep, merged] of dependencyValues(ctx, planned.component.name))
         for (const ns of NAMESPACE_SWITCHES[dep.name]?.(merged) ?? []) create(ns, planned.component.name);
     }
     const external = new Map(
       renders.map(({ planned }) => [planned.component.name, new Set(planned.externalNamespaces)]),
     );
-    const requireNamespace = (ns: string, appName: string, where: string, what: string) => {
+    const requireNamespace = (ns: string, appName: string, where: string, what: string, at?: Position) => {
       if (PREEXISTING.has(ns)) return;
       const by = created.get(ns) ?? [];
-      if (by.some((c) => c.app === appName || c.wave < waveOfApp(appName))) return;
+      // The same app creates it in time unless it renders the Namespace in a later phase or wave than `at` (within
+      // one wave a Namespace is applied first: kind order).
+      const inTime = (c: { app: string; position?: Position }) =>
+        c.app === appName && !(at && c.position && before(at, c.position));
+      if (by.some((c) => inTime(c) || c.wave < waveOfApp(appName))) return;
+      const ownLater = by.find((c) => c.app === appName)?.position;
+      if (at && ownLater) {
+        error(
+          appName,
+          where,
+          `${what} namespace "${ns}" in ${describePosition(at)}, but ${appName} renders that Namespace only in ${describePosition(ownLater)}: Argo CD applies the object first and the sync fails (namespace not found)`,
+          `annotate the Namespace "${ns}" ${WAVE}: "${at.wave}" or lower (within one wave a Namespace is applied first)`,
+        );
+        return;
+      }
       if (by.length === 0 && ctx.renderMode === 'own' && ctx.upstreamDir === undefined) {
         // Offline without pinned data, an upstream chart that creates it cannot be seen.
         ctx.notVerified(
@@ -312,7 +330,13 @@ export const syncOrder: Rule = {
       for (const o of objects) {
         if (!isNamespaced(o.object, crds)) continue;
         const ns = String((o.object.metadata as Values)?.namespace ?? app.namespace);
-        requireNamespace(ns, app.name, `${o.file}: ${describeObject(o.object)}`, 'is created in');
+        requireNamespace(
+          ns,
+          app.name,
+          `${o.file}: ${describeObject(o.object)}`,
+          'is created in',
+          position(o.object),
+        );
       }
     }
     return found;
