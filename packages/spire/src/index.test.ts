@@ -149,6 +149,7 @@ describe('spire component with defaults', () => {
     expect(rendered.values.example).toMatchObject({ enabled: false });
     expect(ofKind(objects, 'Deployment')).toEqual([]);
     expect(ofKind(objects, 'Namespace')).toEqual([]);
+    expect(rendered.planned.network.map((w) => w.name)).toEqual(['server', 'agent', 'spiffe-csi-driver']);
   });
 
   it('renders byte-identical output twice (files and helm template)', async () => {
@@ -207,6 +208,17 @@ describe('spire component with every option set', () => {
       dnsNameTemplates: ['web.{{ .PodMeta.Namespace }}.svc'],
       ttl: '30m',
     });
+  });
+
+  it('declares the example workload: nothing may reach it, it reaches nothing but DNS (its namespace is isolated)', () => {
+    const example = rendered.planned.network.find((w) => w.name === 'example');
+    expect(example).toMatchObject({ namespace: 'spire-example', egress: [] });
+    expect(example?.ingress).toBeUndefined();
+    const [deploy] = ofKind(objects, 'Deployment') as [Obj];
+    expect(deploy.spec.template.metadata.labels).toMatchObject(example?.selector ?? { none: 'declared' });
+    // The namespace exists before the policies idstack renders into it (wave 0; a Namespace goes first in its wave).
+    const [ns] = ofKind(objects, 'Namespace') as [Obj];
+    expect(ns.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('0');
   });
 
   it('runs the example: CSI Workload API volume, socket path, restricted namespace, no shell', () => {

@@ -47,7 +47,7 @@ export default defineComponent({
   options,
   values,
   knobs,
-  network: () => spireNetwork(),
+  network: ({ options }) => spireNetwork(options.example.enabled),
   argocd: {
     // The chart would label spire-server "restricted" if it created it; Argo CD creates it, so Argo CD labels it.
     namespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },

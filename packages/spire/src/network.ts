@@ -1,11 +1,11 @@
 import type { NetworkWorkload } from '@idstack/core';
-import { SERVER_NAMESPACE, SYSTEM_NAMESPACE } from './values.js';
+import { EXAMPLE_NAMESPACE, SERVER_NAMESPACE, SYSTEM_NAMESPACE } from './values.js';
 
 /** Selector labels spire 0.30.0 renders (`<subchart>.selectorLabels`: the subchart's nameOverride, the release). */
 const pods = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'spire' });
 
-/** SPIRE's workloads and flows (the demo workload in its own namespace is left to the operator). */
-export function spireNetwork(): NetworkWorkload[] {
+/** SPIRE's workloads and flows; with `example`, the demo workload too (its namespace then gets a default-deny). */
+export function spireNetwork(example = false): NetworkWorkload[] {
   return [
     {
       name: 'server',
@@ -43,5 +43,18 @@ export function spireNetwork(): NetworkWorkload[] {
       namespace: SYSTEM_NAMESPACE,
       selector: pods('spiffe-csi-driver'),
     },
+    ...(example
+      ? [
+          {
+            name: 'example',
+            description:
+              'the demo workload (no inbound flow; it reaches the agent through the CSI-mounted socket only)',
+            namespace: EXAMPLE_NAMESPACE,
+            selector: { 'app.kubernetes.io/name': 'spire-example' },
+            // Nothing on the network: the Workload API is a unix socket (DNS stays open, as for every restricted egress).
+            egress: [],
+          },
+        ]
+      : []),
   ];
 }
