@@ -46,7 +46,6 @@ export async function packageCommand(input: ReleaseCommandInput, io: Io): Promis
       charts,
       chartsDir: `${input.root}/charts`,
       outDir: input.dist ?? `${input.root}/dist/charts`,
-      ...(input.plainHttp ? { plainHttp: true } : {}),
       ...(input.url ? { indexUrl: input.url } : {}),
       log: (line) => io.out.write(`${line}\n`),
     });
