@@ -2,11 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argocdOidcClient } from '@idstack/argocd';
 import { checkRendered, needsPinned, PINNED_UPSTREAM } from '@idstack/check/testing';
-import { type Values, validateStack } from '@idstack/core';
+import { type ComponentIdentity, type IdentityGroup, type Values, validateStack } from '@idstack/core';
 import { type RenderedComponent, renderComponent, renderOwnTemplates } from '@idstack/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { BLUEPRINT_FILE, BLUEPRINTS_CONFIGMAP } from './blueprints.js';
+import { BLUEPRINT_FILE, BLUEPRINTS_CONFIGMAP, blueprints } from './blueprints.js';
 import authentikDb from './index.js';
 
 const STACK = { domain: 'homelab.example.org', acme: { environment: 'production' } };
@@ -113,6 +113,46 @@ describe('generated blueprints', () => {
   it('are mounted by the authentik chart and identical across builds', () => {
     expect((base.values.authentik as Values).blueprints).toEqual({ configMaps: [BLUEPRINTS_CONFIGMAP] });
     expect(renderComponent(authentikDb, CONFIDENTIAL).files).toEqual(confidential.files);
+  });
+});
+
+describe('groups', () => {
+  const declaring = (component: string, groups: IdentityGroup[]): ComponentIdentity => ({
+    component,
+    namespace: component,
+    identity: { groups },
+  });
+
+  it('grant permissions through a role of their own (the union of every declaration), never superuser', () => {
+    const { files } = blueprints(
+      [
+        declaring('a', [{ name: 'api', permissions: ['authentik_core.view_user'] }, { name: 'people' }]),
+        declaring('b', [
+          { name: 'api', permissions: ['authentik_core.view_user', 'authentik_core.delete_user'] },
+        ]),
+      ],
+      'auth.homelab.example.org',
+      () => 'none',
+    );
+    const entries = (parseDocument(files[BLUEPRINT_FILE] as string).toJS() as Values).entries as Values[];
+    const of = (model: string) =>
+      entries
+        .filter((e) => e.model === model)
+        .map(({ id, identifiers, attrs }) => ({ id, identifiers, attrs }));
+    expect(of('authentik_rbac.role')).toEqual([
+      {
+        id: 'role-api',
+        identifiers: { name: 'api' },
+        attrs: { permissions: ['authentik_core.delete_user', 'authentik_core.view_user'] },
+      },
+    ]);
+    expect(of('authentik_core.group')).toEqual([
+      { id: 'group-api', identifiers: { name: 'api' }, attrs: { is_superuser: false, roles: ['role-api'] } },
+      { id: 'group-people', identifiers: { name: 'people' }, attrs: { is_superuser: false } },
+    ]);
+    // !KeyOf only finds an entry above it.
+    const index = (model: string) => entries.findIndex((e) => e.model === model);
+    expect(index('authentik_rbac.role')).toBeLessThan(index('authentik_core.group'));
   });
 });
 

@@ -235,9 +235,10 @@ export function blueprintDocument(
     (owner.identity.protectedHosts ?? []).map((h) => ({ h, owner })),
   );
   const deviceCode = all.some((i) => i.deviceCode);
-  const groups = new Map<string, boolean>();
+  // Each group with the union of the permissions its declarations grant.
+  const groups = new Map<string, Set<string>>();
   for (const g of all.flatMap((i) => i.groups ?? []))
-    groups.set(g.name, (groups.get(g.name) ?? false) || !!g.superuser);
+    groups.set(g.name, new Set([...(groups.get(g.name) ?? []), ...(g.permissions ?? [])]));
 
   const meta = (name: string) => ({
     model: 'authentik_blueprints.metaapplyblueprint',
@@ -248,12 +249,26 @@ export function blueprintDocument(
     meta(BUILT_IN.authorizationFlow.blueprint),
     meta(BUILT_IN.invalidationFlow.blueprint),
     ...(deviceCode ? [meta(BUILT_IN.defaultBrand.blueprint)] : []),
-    ...[...groups].map(([name, superuser]) => ({
-      model: 'authentik_core.group',
-      id: id('group', name),
-      identifiers: { name },
-      attrs: { is_superuser: superuser },
-    })),
+    ...[...groups].flatMap(([name, permissions]): unknown[] => {
+      const group = {
+        model: 'authentik_core.group',
+        id: id('group', name),
+        identifiers: { name },
+        attrs: { is_superuser: false },
+      };
+      if (permissions.size === 0) return [group];
+      // Its permissions through a role of its own (Authentik grants global permissions to roles, roles to groups).
+      const role = id('role', name);
+      return [
+        {
+          model: 'authentik_rbac.role',
+          id: role,
+          identifiers: { name },
+          attrs: { permissions: [...permissions].sort() },
+        },
+        { ...group, attrs: { ...group.attrs, roles: [keyOf(role)] } },
+      ];
+    }),
     ...identities.flatMap((owner) =>
       (owner.identity.serviceAccounts ?? []).flatMap((account) => {
         const user = id('user', account.username);

@@ -21,7 +21,7 @@ export function blueprintNotes(ctx: ComponentContext<Options>): string {
     ),
     ...(identity.groups ?? []).map(
       (g) =>
-        `- ${component}: group ${code(g.name)}${g.superuser ? ' (superuser: only its service account belongs in it)' : ' (created empty: add the people in Authentik)'}`,
+        `- ${component}: group ${code(g.name)}${g.permissions?.length ? ` with the role ${code(g.name)} (${g.permissions.map(code).join(', ')}; only its service account belongs in it)` : ' (created empty: add the people in Authentik)'}`,
     ),
     ...(identity.serviceAccounts ?? []).map(
       (a) =>

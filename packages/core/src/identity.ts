@@ -59,8 +59,11 @@ export interface ProtectedHost {
 /** An Authentik group. */
 export interface IdentityGroup {
   readonly name: string;
-  /** Members get every permission in Authentik (only for accounts that administer it). @default false */
-  readonly superuser?: boolean;
+  /**
+   * Authentik global permissions its members get (`<app>.<codename>`, e.g. `authentik_core.view_user`), through a
+   * role of the same name: exactly what a service account needs from Authentik's API, never superuser. @default none
+   */
+  readonly permissions?: readonly string[];
 }
 
 /** A service account (Authentik user of type service_account) with an app password. */

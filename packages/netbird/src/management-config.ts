@@ -107,10 +107,17 @@ export function oidcClient(host: string, authHost: string, options: NetbirdOptio
 }
 
 /**
- * The Authentik group of Netbird's service account: Netbird's IdP manager lists (and deletes) users through
- * Authentik's API, which Netbird's Authentik guide grants through the admin group.
+ * The Authentik group of Netbird's service account. Netbird's Authentik guide puts it in the admin group; its IdP
+ * manager only lists, reads and deletes users (CoreUsersList / Retrieve / Destroy; creating and inviting users are
+ * not implemented for Authentik), so the group grants exactly {@link SERVICE_ACCOUNT_PERMISSIONS}.
  */
 export const SERVICE_ACCOUNT_GROUP = 'netbird-idp-manager';
+
+/** What Netbird's IdP manager calls in Authentik's API, as Authentik permissions. */
+export const SERVICE_ACCOUNT_PERMISSIONS = [
+  'authentik_core.view_user',
+  'authentik_core.delete_user',
+] as const;
 
 /**
  * What Netbird needs from Authentik, from the very values it is configured with: its OIDC client (the dashboard's and
@@ -121,7 +128,7 @@ export function netbirdIdentity(client: OidcClient): IdentityDeclaration {
   return {
     oidcClients: [client],
     deviceCode: client.grantTypes.includes('urn:ietf:params:oauth:grant-type:device_code'),
-    groups: [{ name: SERVICE_ACCOUNT_GROUP, superuser: true }],
+    groups: [{ name: SERVICE_ACCOUNT_GROUP, permissions: SERVICE_ACCOUNT_PERMISSIONS }],
     serviceAccounts: [
       {
         username: client.serviceAccount,

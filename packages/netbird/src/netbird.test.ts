@@ -384,6 +384,28 @@ describe('the data plane on UDP', () => {
     for (const uri of sent) expect(readme).toContain(uri);
     expect(readme).not.toMatch(/localhost:5[34]000\//);
   });
+
+  it("gives the IdP manager's service account only the user API calls Netbird makes, never superuser", () => {
+    const authentikValues = parse(byDefault.files.get('charts/authentik-db/values.yaml') as string) as Obj;
+    const { entries } = parse(
+      String(((authentikValues.blueprints as Obj).files as Obj)['idstack.yaml']).replace(/!\w+/g, ''),
+    ) as { entries: Obj[] };
+    const entry = (model: string, key: string, value: unknown) =>
+      entries.find((e) => e.model === model && (e.identifiers as Obj)[key] === value) ?? {};
+    const username = ((managementJson(byDefault).IdpManagerConfig as Obj).ExtraConfig as Obj).Username;
+    const user = entry('authentik_core.user', 'username', username);
+    const groups = (user.attrs as Obj).groups as string[];
+    expect(groups).toHaveLength(1);
+    const group = entries.find((e) => e.model === 'authentik_core.group' && e.id === groups[0]) ?? {};
+    expect(group.attrs).toEqual({ is_superuser: false, roles: [expect.any(String)] });
+    const role = entries.find((e) => e.id === ((group.attrs as Obj).roles as string[])[0]) ?? {};
+    // CoreUsersList / CoreUsersRetrieve and CoreUsersDestroy: what Netbird's Authentik IdP manager calls.
+    expect(role).toMatchObject({
+      model: 'authentik_rbac.role',
+      attrs: { permissions: ['authentik_core.delete_user', 'authentik_core.view_user'] },
+    });
+    expect(entries.filter((e) => (e.attrs as Obj | undefined)?.is_superuser === true)).toEqual([]);
+  });
 });
 
 describe('secrets', () => {
