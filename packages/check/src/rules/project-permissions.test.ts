@@ -184,6 +184,14 @@ describe('project-permissions', () => {
       true,
     ],
     ['only a denial of this namespace', [{ server: '*', namespace: '!app' }], false],
+    [
+      "another cluster's entry beside one that permits (it denies nothing here)",
+      [
+        { server: 'https://other.example.org', namespace: '*' },
+        { server: '*', namespace: '*' },
+      ],
+      true,
+    ],
     ['no namespace', [{ server: '*' }], false],
     ['a destination that is not a map', ['app'], false],
     ['an empty destination beside one that permits', [null, ...to('app')], true],
@@ -303,6 +311,12 @@ describe('project-permissions', () => {
       { clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'n*' }] },
       { 'templates/x.yaml': object('v1', 'Namespace', 'n') },
       [],
+    ],
+    [
+      'a whitelist entry whose name pattern needs a name, for an object without one',
+      { clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: '?*' }] },
+      { 'templates/x.yaml': stringify({ apiVersion: 'v1', kind: 'Namespace' }) },
+      ['core/Namespace'],
     ],
     [
       'a blacklist entry for another object of the kind',
