@@ -1,14 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { helm } from '@idstack/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -24,15 +16,11 @@ import {
   requireCharts,
 } from './chart-cache.js';
 import { pullUpstream } from './mirror.js';
-import { startStaticServer } from './test-support/fixtures.js';
+import { startStaticServer, tempFolders } from './test-support/fixtures.js';
 import { packageUpstreamStandIn } from './test-support/upstream-standin.js';
 
-const temps: string[] = [];
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-chart-cache-test-'));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempFolders('idstack-chart-cache-test-');
+const temp = temps.make;
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('chartCacheDir', () => {
@@ -144,7 +132,7 @@ describe('ensureCharts and requireCharts against a Helm repository', () => {
 
   afterAll(async () => {
     await web?.stop();
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+    temps.removeAll();
   });
 
   const want = (name: string, version: string, repository = up) => ({ name, version, repository });

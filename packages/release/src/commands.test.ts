@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Component, Stack } from '@idstack/core';
@@ -8,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mirrorCommand, packageCommand, type ReleaseCommandInput, releaseCommand } from './commands.js';
 import { standInRepository, tinyUmbrella } from './test-support/charts.js';
-import { startStaticServer } from './test-support/fixtures.js';
+import { startStaticServer, tempFolders } from './test-support/fixtures.js';
 import { freePort, startRegistry, type TestRegistry } from './test-support/registry.js';
 
 /**
@@ -21,13 +20,8 @@ let down: { url: string };
 let web: { url: string; stop(): Promise<void> };
 /** `<web>/up`: a Helm repository with alpha 1.0.0. */
 let up: string;
-const temps: string[] = [];
-
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-commands-test-'));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempFolders('idstack-commands-test-');
+const temp = temps.make;
 
 beforeAll(async () => {
   const webRoot = temp();
@@ -40,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop();
   await web?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 function sink(isTTY = false) {

@@ -1,21 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { addRepositories } from './helm-repo.js';
 import { standInRepository } from './test-support/charts.js';
-import { startStaticServer } from './test-support/fixtures.js';
+import { startStaticServer, tempFolders } from './test-support/fixtures.js';
 
 let web: { url: string; stop(): Promise<void> };
 let root: string;
-const temps: string[] = [];
-
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-helm-repo-test-'));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempFolders('idstack-helm-repo-test-');
+const temp = temps.make;
 
 beforeAll(async () => {
   root = temp();
@@ -26,7 +20,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await web?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 describe('addRepositories', () => {

@@ -1,22 +1,12 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { mirrorCharts, pullUpstream } from './mirror.js';
 import { ociTarget, pushChart } from './registry.js';
 import { standInRepository } from './test-support/charts.js';
-import { startStaticServer } from './test-support/fixtures.js';
+import { startStaticServer, tempFolders } from './test-support/fixtures.js';
 import { startRegistry, type TestRegistry } from './test-support/registry.js';
 import { packageUpstreamStandIn } from './test-support/upstream-standin.js';
 import type { PinnedChart } from './upstream.js';
@@ -31,13 +21,8 @@ let up: string;
 let up2: string;
 /** `<registry>/upstream`: an OCI upstream with gamma 3.0.0. */
 let ociUp: string;
-const temps: string[] = [];
-
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-mirror-test-'));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempFolders('idstack-mirror-test-');
+const temp = temps.make;
 
 const pinned = (name: string, version: string, repository: string): PinnedChart => ({
   name,
@@ -74,7 +59,7 @@ afterAll(async () => {
   await registry?.stop();
   await web?.stop();
   await failing?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 describe('pullUpstream', () => {

@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { helm } from '@idstack/core';
 import { execa } from 'execa';
@@ -17,7 +8,7 @@ import { parse } from 'yaml';
 import { packageCharts } from './package.js';
 import { ociTarget, pushChart } from './registry.js';
 import { standInRepository, tinyUmbrella } from './test-support/charts.js';
-import { startStaticServer } from './test-support/fixtures.js';
+import { startStaticServer, tempFolders } from './test-support/fixtures.js';
 import { startRegistry, type TestRegistry } from './test-support/registry.js';
 import { packageUpstreamStandIn } from './test-support/upstream-standin.js';
 
@@ -28,13 +19,8 @@ let up: string;
 /** `<registry>/deps`: an OCI registry on loopback with gamma 3.0.0. */
 let ociDeps: string;
 let cache: Map<string, { file: string }>;
-const temps: string[] = [];
-
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-package-test-'));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempFolders('idstack-package-test-');
+const temp = temps.make;
 
 beforeAll(async () => {
   const webRoot = temp();
@@ -53,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry?.stop();
   await web?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 const alpha = () => ({ name: 'alpha', version: '1.0.0', repository: up });

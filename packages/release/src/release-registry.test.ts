@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { PublishError } from './errors.js';
 import { chartInRegistry, ociTarget, pushChart } from './registry.js';
 import { release } from './release.js';
 import { changesetsWorkspace, tinyUmbrella } from './test-support/charts.js';
+import { tempFolders } from './test-support/fixtures.js';
 import { freePort, startRegistry, type TestRegistry } from './test-support/registry.js';
 import { packageUpstreamStandIn } from './test-support/upstream-standin.js';
 
@@ -18,13 +18,8 @@ import { packageUpstreamStandIn } from './test-support/upstream-standin.js';
 let registry: TestRegistry;
 /** A loopback port nothing listens on: a registry that is down. */
 let down: { url: string };
-const temps: string[] = [];
-
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'idstack-release-registry-test-'));
-  temps.push(dir);
-  return dir;
-}
+const temps = tempFolders('idstack-release-registry-test-');
+const temp = temps.make;
 
 beforeAll(async () => {
   registry = await startRegistry();
@@ -33,7 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry?.stop();
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  temps.removeAll();
 });
 
 /** A root with `charts/<name>` at each version (no dependencies). */

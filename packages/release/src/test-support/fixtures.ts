@@ -22,6 +22,24 @@ import {
 } from '@idstack/core';
 import type { PinnedChart } from '../upstream.js';
 
+/**
+ * TEST FIXTURE: a test file's temp folders, `<tmpdir>/<prefix>XXXXXX` each; `removeAll` (in afterAll) deletes every one
+ * it made.
+ */
+export function tempFolders(prefix: string): { readonly make: () => string; readonly removeAll: () => void } {
+  const made: string[] = [];
+  return {
+    make: () => {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      made.push(dir);
+      return dir;
+    },
+    removeAll: () => {
+      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const PACKAGES_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 export const REPO_ROOT = join(PACKAGES_DIR, '..');
 
